@@ -1,0 +1,42 @@
+# Quick start: `make demo` and `make test`. Both set up what they need first (idempotently):
+# unless a virtual environment is active, everything is installed into .venv/.
+SHELL := /bin/bash
+ifdef VIRTUAL_ENV
+ENV_DIR := $(VIRTUAL_ENV)
+else
+ENV_DIR := .venv
+endif
+PYTHON := $(ENV_DIR)/bin/python
+ENV_STAMP := $(ENV_DIR)/.mmirn-env
+EXT_STAMP := build/.mmirn-ext
+EXT_SOURCES := $(shell find mmirn/ops/csrc -type f)
+PYTEST_ARGS ?=
+DEMO_CONFIG ?= configs/pipelines/irn_toy.py
+
+.PHONY: env test test-all demo clean-env
+
+env: $(EXT_STAMP)
+
+$(PYTHON):
+	python3 -m venv $(ENV_DIR)
+
+$(ENV_STAMP): $(PYTHON) setup.py tools/setup_env.sh requirements/*.txt
+	bash tools/setup_env.sh $(PYTHON)
+	touch $@
+
+# Rebuild the compiled ops in place when their sources change (ninja: only what changed).
+$(EXT_STAMP): $(ENV_STAMP) $(EXT_SOURCES)
+	$(PYTHON) setup.py -q build_ext --inplace
+	@mkdir -p build && touch $@
+
+test: env
+	$(PYTHON) -m pytest tests -m "not slow" $(PYTEST_ARGS)
+
+test-all: env
+	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
+
+demo: env
+	$(PYTHON) tools/run_demo.py $(DEMO_CONFIG)
+
+clean-env:
+	rm -rf $(ENV_DIR) build mmirn/_ext*.so

@@ -1,0 +1,3 @@
+from .ext_loader import ext_loaded, load_ext
+
+__all__ = ['ext_loaded', 'load_ext']

@@ -1,0 +1,3 @@
+from .data_sample import WSSSDataSample
+
+__all__ = ['WSSSDataSample']
