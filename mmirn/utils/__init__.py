@@ -1,4 +1,5 @@
 from .checkpoint import register_safe_globals
+from .dist import prepare_dist_cfg
 from .setup_env import register_all_modules
 
-__all__ = ['register_safe_globals', 'register_all_modules']
+__all__ = ['register_safe_globals', 'prepare_dist_cfg', 'register_all_modules']
