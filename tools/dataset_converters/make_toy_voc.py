@@ -266,7 +266,8 @@ def cue_texture(cls_name, rng, ys, xs, period):
     if cls_name == 'stripes':
         d = stripe(u)
     elif cls_name == 'checks':
-        d = np.clip(stripe(u), -1, 1) * np.clip(stripe(v), -1, 1)
+        su, sv = stripe(u), stripe(v)
+        d = np.sign(su * sv) * np.minimum(np.abs(su), np.abs(sv))
     elif cls_name == 'dots':
         du = (u / period + 0.5) % 1.0 - 0.5
         dv = (v / period + 0.5) % 1.0 - 0.5
