@@ -253,7 +253,10 @@ def cue_texture(cls_name, rng, ys, xs, period):
     Returns:
         np.ndarray: Ink coverage per pixel, 1 = ink.
     """
-    a = rng.uniform(0, np.pi)
+    # Checks stay near axis-aligned so that they read as squares, not as
+    # a diamond lattice that looks like dots.
+    a = rng.uniform(-0.25, 0.25) if cls_name == 'checks' else rng.uniform(
+        0, np.pi)
     u = xs * np.cos(a) + ys * np.sin(a)
     v = -xs * np.sin(a) + ys * np.cos(a)
     if cls_name != 'rings':  # rings stay centred on the origin
