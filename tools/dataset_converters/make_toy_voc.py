@@ -442,7 +442,7 @@ def make_sample(seed, split_id, index, min_size=160, max_size=256,
         if len(objects) >= 2:
             break
     yy, xx = np.mgrid[:h, :w].astype(np.float32)
-    for k, obj in enumerate(objects, 1):
+    for obj in objects:  # back to front
         _paint_object(rng, img, obj, yy, xx, h, w)
     img = img + rng.normal(0, 0.012, img.shape)  # sensor noise
     img = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
