@@ -52,8 +52,12 @@ SKIMAGE_PHOTOS = ('astronaut', 'coffee', 'chelsea', 'camera', 'gravel',
                   'moon', 'cell', 'retina')
 SKLEARN_PHOTOS = ('china.jpg', 'flower.jpg')
 # Part of a photo that crops may use, (x0, y0, x1, y1) as fractions: no flag
-# stripes from astronaut, no black surround from retina.
-PHOTO_WINDOWS = dict(astronaut=(0.2, 0., 1., 1.), retina=(0.2, 0.2, 0.8, 0.8))
+# stripes from astronaut, no tiled pagoda from china, no black surround
+# from retina.
+PHOTO_WINDOWS = dict(
+    astronaut=(0.2, 0., 1., 1.),
+    china=(0.45, 0., 1., 1.),
+    retina=(0.2, 0.2, 0.8, 0.8))
 
 # Layout parameters, as fractions of the short image side / object area.
 EXTENT_RANGE = (0.2, 0.45)  # object diameter
