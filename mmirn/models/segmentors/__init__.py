@@ -1,1 +1,2 @@
 
+from .cam_classifier import CAMClassifier  # noqa: F401

@@ -1,0 +1,282 @@
+"""Loading transforms that fail loudly, naming the file, on bad input."""
+import io
+from typing import Optional
+
+import mmcv
+import numpy as np
+from mmcv.transforms import BaseTransform, LoadImageFromFile
+from mmengine import fileio
+from PIL import Image, UnidentifiedImageError
+
+from mmirn.registry import TRANSFORMS
+
+
+def check_image_complete(img_bytes: bytes, filename: str) -> None:
+    """Raise ``ValueError`` naming ``filename`` when the image data is cut short.
+
+    cv2 decodes a truncated JPEG partially (grey bottom rows) without an error, so a
+    JPEG must end with its EOI marker and a PNG with its IEND chunk (a little padding
+    after them is allowed). Other formats are fully decoded by PIL, which raises on
+    truncated data (unless PIL's global ``ImageFile.LOAD_TRUNCATED_IMAGES`` is set).
+
+    Args:
+        img_bytes (bytes): The file content.
+        filename (str): The file, for the message.
+    """
+    if not img_bytes:
+        raise ValueError(f'Image file is empty: {filename}')
+    tail = img_bytes[-1024:]
+    if img_bytes[:2] == b'\xff\xd8':
+        complete = b'\xff\xd9' in tail
+    elif img_bytes[:8] == b'\x89PNG\r\n\x1a\n':
+        complete = b'IEND' in tail
+    else:
+        try:
+            Image.open(io.BytesIO(img_bytes)).load()
+            complete = True
+        except UnidentifiedImageError:
+            complete = True  # not a PIL format: left to the decoder
+        except (OSError, SyntaxError):
+            complete = False
+    if not complete:
+        raise ValueError(f'Image file is truncated or corrupt: {filename}')
+
+
+def read_index_map(filename: str,
+                   backend_args: Optional[dict] = None) -> np.ndarray:
+    """Read a label PNG (palette or grey) as a uint8 index map [H, W]."""
+    try:
+        img_bytes = fileio.get(filename, backend_args=backend_args)
+    except FileNotFoundError as e:
+        raise FileNotFoundError(f'Mask not found: {filename}') from e
+    try:
+        mask = mmcv.imfrombytes(img_bytes, flag='unchanged', backend='pillow')
+    except Exception as e:  # PIL raises several types on bad data
+        raise ValueError(f'Cannot read mask {filename}: {e}') from e
+    if mask is None or (mask.ndim != 2 and mask.shape[-1] != 1):
+        raise ValueError(f'Mask {filename} is not a single-channel index map')
+    return mask.reshape(mask.shape[:2]).astype(np.uint8)
+
+
+def check_mask_size(mask: np.ndarray, results: dict, filename: str) -> None:
+    """Raise ``ValueError`` naming both files when a mask and its image differ."""
+    shape = results['img'].shape[:2] if 'img' in results else results.get(
+        'ori_shape')
+    if shape is not None and tuple(mask.shape[:2]) != tuple(shape[:2]):
+        raise ValueError(f'Mask {filename} has size {tuple(mask.shape[:2])} but '
+                         f'its image {results.get("img_path")} has '
+                         f'{tuple(shape[:2])}')
+
+
+@TRANSFORMS.register_module()
+class LoadImageFromFileChecked(LoadImageFromFile):
+    """mmcv's ``LoadImageFromFile`` that raises an error naming the file for a
+    missing, unreadable or truncated image.
+
+    Required keys: ``img_path``. Added keys: ``img``, ``img_shape``, ``ori_shape``.
+
+    Args:
+        check_truncated (bool): Check that the file is complete (cv2 silently
+            decodes truncated JPEGs). Defaults to True.
+        **kwargs: Arguments of mmcv's ``LoadImageFromFile``.
+    """
+
+    def __init__(self, check_truncated: bool = True, **kwargs) -> None:
+        if kwargs.get('ignore_empty'):
+            raise ValueError('LoadImageFromFileChecked does not ignore bad '
+                             'images; use LoadImageFromFile for that')
+        super().__init__(**kwargs)
+        self.check_truncated = check_truncated
+
+    def transform(self, results: dict) -> dict:
+        filename = results['img_path']
+        try:
+            img_bytes = fileio.get(filename, backend_args=self.backend_args)
+        except FileNotFoundError as e:
+            raise FileNotFoundError(f'Image not found: {filename}') from e
+        if self.check_truncated:
+            check_image_complete(img_bytes, filename)
+        try:
+            img = mmcv.imfrombytes(
+                img_bytes, flag=self.color_type, backend=self.imdecode_backend)
+        except Exception as e:  # PIL raises several types on bad data
+            raise ValueError(f'Cannot decode image {filename}: {e}') from e
+        if img is None:
+            raise ValueError(f'Cannot decode image {filename}')
+        if self.to_float32:
+            img = img.astype(np.float32)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+    def __repr__(self) -> str:
+        return (super().__repr__()[:-1] +
+                f', check_truncated={self.check_truncated})')
+
+
+@TRANSFORMS.register_module()
+class LoadWSSSAnnotations(BaseTransform):
+    """Load whichever masks a data info lists; all are optional.
+
+    - ``seg_map_path`` -> ``gt_seg_map`` (uint8 [H, W], 0 background, c + 1 for
+      foreground class c, 255 ignored; palette PNGs are read as indices; the
+      dataset's ``label_map`` is applied like mmseg's ``LoadAnnotations``).
+    - ``ins_map_path`` (VOC ``SegmentationObject``) -> ``gt_masks`` (bool
+      [K, H, W]) and ``gt_ins_labels`` (int64 [K], foreground indices); the class of
+      an instance is the most frequent class of its pixels in ``seg_map_path``.
+      Instance ids 0 (background) and 255 (void) are skipped.
+    - ``relation_path`` -> ``gt_relation`` (uint8 [H, W]).
+
+    ``gt_seg_map`` and ``gt_relation`` are added to ``seg_fields``. Every mask must
+    have the size of the image (an error names both files).
+
+    Args:
+        with_seg (bool): Load ``seg_map_path``. Defaults to True.
+        with_ins (bool): Load ``ins_map_path``. Defaults to True.
+        with_relation (bool): Load ``relation_path``. Defaults to True.
+        backend_args (dict, optional): mmengine file backend arguments.
+            Defaults to None.
+    """
+
+    def __init__(self,
+                 with_seg: bool = True,
+                 with_ins: bool = True,
+                 with_relation: bool = True,
+                 backend_args: Optional[dict] = None) -> None:
+        self.with_seg = with_seg
+        self.with_ins = with_ins
+        self.with_relation = with_relation
+        self.backend_args = backend_args
+
+    def _read(self, results: dict, key: str) -> np.ndarray:
+        mask = read_index_map(results[key], self.backend_args)
+        check_mask_size(mask, results, results[key])
+        return mask
+
+    def _load_seg(self, results: dict) -> np.ndarray:
+        seg = self._read(results, 'seg_map_path')
+        label_map = results.get('label_map')
+        if label_map:
+            mapped = seg.copy()
+            for old_id, new_id in label_map.items():
+                mapped[seg == old_id] = new_id
+            seg = mapped
+        return seg
+
+    def _load_instances(self, results: dict, seg: np.ndarray) -> None:
+        obj = self._read(results, 'ins_map_path')
+        masks, labels = [], []
+        for ins_id in np.unique(obj):
+            if ins_id in (0, 255):
+                continue
+            mask = obj == ins_id
+            cls = seg[mask]
+            cls = cls[(cls != 0) & (cls != 255)]
+            if cls.size == 0:
+                continue
+            masks.append(mask)
+            labels.append(int(np.bincount(cls).argmax()) - 1)
+        h, w = obj.shape
+        results['gt_masks'] = (
+            np.stack(masks) if masks else np.zeros((0, h, w), dtype=bool))
+        results['gt_ins_labels'] = np.array(labels, dtype=np.int64)
+
+    def transform(self, results: dict) -> dict:
+        results.setdefault('seg_fields', [])
+        seg = None
+        if self.with_seg and results.get('seg_map_path'):
+            seg = self._load_seg(results)
+            results['gt_seg_map'] = seg
+            if 'gt_seg_map' not in results['seg_fields']:
+                results['seg_fields'].append('gt_seg_map')
+        if self.with_ins and results.get('ins_map_path'):
+            if seg is None:
+                if not results.get('seg_map_path'):
+                    raise ValueError(
+                        f'Instance map {results["ins_map_path"]} needs the class '
+                        'map (seg_map_path) to tell the class of each instance')
+                seg = self._load_seg(results)
+            self._load_instances(results, seg)
+        if self.with_relation and results.get('relation_path'):
+            results['gt_relation'] = self._read(results, 'relation_path')
+            if 'gt_relation' not in results['seg_fields']:
+                results['seg_fields'].append('gt_relation')
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(with_seg={self.with_seg}, '
+                f'with_ins={self.with_ins}, '
+                f'with_relation={self.with_relation})')
+
+
+@TRANSFORMS.register_module()
+class LoadCOCOInstances(BaseTransform):
+    """Decode the COCO annotations of a data info into masks.
+
+    Needs a :class:`COCOClsDataset` built with ``with_masks=True`` (keys
+    ``instances``, ``height``, ``width``). Polygons, uncompressed and compressed RLE
+    are decoded with pycocotools. Adds ``gt_masks`` (bool [K, H, W]) and
+    ``gt_ins_labels`` (int64 [K]) for the non-crowd annotations and, with
+    ``with_seg``, ``gt_seg_map``: 0 background, c + 1 where an instance of class c
+    lies (smaller instances drawn over larger ones), 255 over crowd regions not
+    covered by an instance.
+
+    Args:
+        with_seg (bool): Also derive ``gt_seg_map``. Defaults to True.
+    """
+
+    def __init__(self, with_seg: bool = True) -> None:
+        self.with_seg = with_seg
+
+    @staticmethod
+    def _decode(segm, h: int, w: int) -> np.ndarray:
+        from pycocotools import mask as mask_utils
+        if isinstance(segm, list):
+            rle = mask_utils.merge(mask_utils.frPyObjects(segm, h, w))
+        elif isinstance(segm.get('counts'), list):
+            rle = mask_utils.frPyObjects(segm, h, w)
+        else:
+            rle = segm
+        return mask_utils.decode(rle).astype(bool)
+
+    def transform(self, results: dict) -> dict:
+        h, w = results['height'], results['width']
+        source = results.get('ann_file', 'the annotation JSON')
+        if 'img' in results and tuple(results['img'].shape[:2]) != (h, w):
+            raise ValueError(
+                f'Image {results.get("img_id")} has size ({h}, {w}) in {source} '
+                f'but {results["img_path"]} is '
+                f'{tuple(results["img"].shape[:2])}')
+        masks, labels, crowd = [], [], np.zeros((h, w), dtype=bool)
+        for ann in results['instances']:
+            try:
+                mask = self._decode(ann['segmentation'], h, w)
+            except Exception as e:  # pycocotools raises bare exceptions
+                raise ValueError(f'Cannot decode a mask of image '
+                                 f'{results.get("img_id")} in {source}: '
+                                 f'{e}') from e
+            if mask.shape != (h, w):
+                raise ValueError(f'A mask of image {results.get("img_id")} in '
+                                 f'{source} has size {mask.shape}, not {(h, w)}')
+            if ann['iscrowd']:
+                crowd |= mask
+            else:
+                masks.append(mask)
+                labels.append(ann['label'])
+        results['gt_masks'] = (
+            np.stack(masks) if masks else np.zeros((0, h, w), dtype=bool))
+        results['gt_ins_labels'] = np.array(labels, dtype=np.int64)
+        if self.with_seg:
+            seg = np.zeros((h, w), dtype=np.uint8)
+            seg[crowd] = 255
+            for i in np.argsort([-m.sum() for m in masks], kind='stable'):
+                seg[masks[i]] = labels[i] + 1
+            results['gt_seg_map'] = seg
+            results.setdefault('seg_fields', [])
+            if 'gt_seg_map' not in results['seg_fields']:
+                results['seg_fields'].append('gt_seg_map')
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(with_seg={self.with_seg})'

@@ -1,0 +1,10 @@
+from .cam_io import atomic_write, cam_path, load_cams, save_cams
+from .crf import crf_from_unary, crf_inference, crf_inference_label
+from .relations import (IGNORE_INDEX, mine_relation_labels, save_label_png,
+                        threshold_cams)
+
+__all__ = [
+    'atomic_write', 'cam_path', 'load_cams', 'save_cams', 'crf_from_unary',
+    'crf_inference', 'crf_inference_label', 'IGNORE_INDEX',
+    'mine_relation_labels', 'save_label_png', 'threshold_cams'
+]
