@@ -30,12 +30,12 @@ Example:
         --num-train 400 --num-val 100 --grid docs/images/toy_samples.png
 """
 import argparse
+import importlib.util
 import json
 import multiprocessing
 import os
 import os.path as osp
 import time
-import warnings
 import xml.etree.ElementTree as ET
 from io import BytesIO
 
@@ -46,11 +46,23 @@ CLASSES = ('stripes', 'checks', 'dots', 'rings', 'zigzag')
 # Bump when the generated content changes, so that old outputs are rebuilt.
 GENERATOR_VERSION = 1
 SPLITS = ('train', 'val')
-# Photos without stripes, grids, dots or rings of their own (coins, brick,
-# text, rocket's lattice towers, hubble_deep_field etc. are left out).
-SKIMAGE_PHOTOS = ('astronaut', 'coffee', 'chelsea', 'camera', 'gravel',
-                  'moon', 'cell', 'retina')
-SKLEARN_PHOTOS = ('china.jpg', 'flower.jpg')
+# Photos that scikit-image and scikit-learn ship, as (package, file), read
+# straight from the installed package (the same pixels as skimage.data.X()
+# and sklearn.datasets.load_sample_image, without importing either). Photos
+# with stripes, grids, dots or rings of their own (coins, brick, text,
+# rocket's lattice towers, hubble_deep_field) are left out on purpose.
+PHOTO_FILES = (
+    ('skimage', 'data/astronaut.png'),
+    ('skimage', 'data/coffee.png'),
+    ('skimage', 'data/chelsea.png'),
+    ('skimage', 'data/camera.png'),
+    ('skimage', 'data/gravel.png'),
+    ('skimage', 'data/moon.png'),
+    ('skimage', 'data/cell.png'),
+    ('skimage', 'data/retina.jpg'),
+    ('sklearn', 'datasets/images/china.jpg'),
+    ('sklearn', 'datasets/images/flower.jpg'),
+)
 # Part of a photo that crops may use, (x0, y0, x1, y1) as fractions: no flag
 # stripes from astronaut, no tiled pagoda from china, no black surround
 # from retina.
@@ -87,48 +99,42 @@ def voc_palette():
     return palette
 
 
+def photo_paths():
+    """Return ``(name, path)`` of the background photos installed here."""
+    out = []
+    for package, rel in PHOTO_FILES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        path = osp.join(spec.submodule_search_locations[0], rel)
+        if osp.isfile(path):
+            out.append((osp.splitext(osp.basename(rel))[0], path))
+    return out
+
+
 def load_photos():
-    """Load the background photos that are available offline.
+    """Load the background photos (cached per process).
 
     Returns:
-        list[tuple[str, np.ndarray]]: (name, uint8 HxWx3 image) pairs in a
-        fixed order. Photos that cannot be loaded (missing optional package,
-        download needed) are skipped.
+        list[tuple[str, np.ndarray]]: (name, uint8 HxWx3 image) pairs in the
+        order of :data:`PHOTO_FILES`, restricted to :data:`PHOTO_WINDOWS`.
+        Photos of a package that is not installed are skipped.
     """
     global _PHOTOS
     if _PHOTOS is not None:
         return _PHOTOS
     photos = []
-    try:
-        import skimage.data
-        for name in SKIMAGE_PHOTOS:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter('ignore')
-                    photos.append((name, getattr(skimage.data, name)()))
-            except Exception:  # needs pooch / a download
-                pass
-    except ImportError:
-        pass
-    try:
-        from sklearn.datasets import load_sample_image
-        for name in SKLEARN_PHOTOS:
-            photos.append((name.split('.')[0], load_sample_image(name)))
-    except ImportError:
-        pass
-    if not photos:
-        raise RuntimeError('No background photos: install scikit-image '
-                           'and/or scikit-learn.')
-    out = []
-    for name, img in photos:
-        if img.ndim == 2:
-            img = np.stack([img] * 3, axis=-1)
+    for name, path in photo_paths():
+        img = np.asarray(Image.open(path).convert('RGB'))
         x0, y0, x1, y1 = PHOTO_WINDOWS.get(name, (0., 0., 1., 1.))
         h, w = img.shape[:2]
         img = img[int(y0 * h):int(y1 * h), int(x0 * w):int(x1 * w)]
-        out.append((name, np.ascontiguousarray(img[..., :3], np.uint8)))
-    _PHOTOS = out
-    return out
+        photos.append((name, np.ascontiguousarray(img)))
+    if not photos:
+        raise RuntimeError('No background photos: install scikit-image '
+                           'and/or scikit-learn.')
+    _PHOTOS = photos
+    return photos
 
 
 def random_background(rng, photos, h, w):
@@ -607,7 +613,7 @@ def _meta(num_train, num_val, seed, min_size, max_size, void_border):
         generator_version=GENERATOR_VERSION, num_train=num_train,
         num_val=num_val, seed=seed, min_size=min_size, max_size=max_size,
         void_border=void_border, classes=list(CLASSES),
-        backgrounds=[name for name, _ in load_photos()])
+        backgrounds=[name for name, _ in photo_paths()])
 
 
 def is_complete(out_dir, meta):
@@ -671,6 +677,7 @@ def generate(out_dir, num_train=400, num_val=100, seed=0, min_size=160,
             for split, num in zip(SPLITS, (num_train, num_val))
             for i in range(num)]
     start = time.time()
+    load_photos()  # once here; forked workers inherit them
     results = []
     step = max(1, len(jobs) // 10)
     if workers > 1:
