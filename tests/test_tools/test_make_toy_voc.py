@@ -176,6 +176,12 @@ def test_cue_covers_part_of_each_object():
             # Occlusion may hide some of the body but never most of the cue.
             assert 0.1 < info['visible_cue_fraction'] < 0.8
             fractions.append(info['cue_fraction'])
+        # The cue map lies on its own instance and leaves most of it bare.
+        cue, inst = sample['cue_seg'], sample['inst_seg']
+        assert ((cue == 0) | (cue == inst)).all()
+        for k in range(1, len(sample['objects']) + 1):
+            share = (cue == k).sum() / (inst == k).sum()
+            assert 0.1 < share < 0.8
     assert len(fractions) >= 12
 
 

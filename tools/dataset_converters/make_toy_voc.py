@@ -441,7 +441,9 @@ def make_sample(seed, split_id, index, min_size=160, max_size=256,
         ``objects`` (list of dicts with ``label``, ``bbox`` as 1-based
         inclusive ``(xmin, ymin, xmax, ymax)``, ``truncated``) and
         ``debug`` (per-instance ``cue_fraction`` of the full body,
-        ``visible_cue_fraction`` of the visible body, ``touching`` flags).
+        ``visible_cue_fraction`` of the visible body, ``touching`` flags)
+        and ``cue_seg`` (uint8 HxW, instance id k on the visible cue of
+        instance k, else 0), for analysis; only the masks are written.
     """
     rng = np.random.default_rng([seed, split_id, index])
     h, w = (int(v) for v in rng.integers(min_size, max_size + 1, size=2))
@@ -458,8 +460,10 @@ def make_sample(seed, split_id, index, min_size=160, max_size=256,
     img = (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
 
     sem = np.zeros((h, w), np.uint8)
+    cue_seg = np.zeros((h, w), np.uint8)
     for k, obj in enumerate(objects, 1):
         sem[inst == k] = obj['label'] + 1
+        cue_seg[obj['cue'] & (inst == k)] = k
     inst = inst.astype(np.uint8)
     if void_border > 0:
         void = _outline_band(inst, void_border)
@@ -484,7 +488,7 @@ def make_sample(seed, split_id, index, min_size=160, max_size=256,
                 (obj['cue'] & visible).sum() / max(1, visible.sum())),
             touching=obj['touching']))
     return dict(img=img, sem_seg=sem, inst_seg=inst, objects=annos,
-                debug=debug)
+                debug=debug, cue_seg=cue_seg)
 
 
 def _paint_object(rng, img, obj, yy, xx, h, w):
