@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from typing import Dict, List, Optional
 
 import mmengine
+import numpy as np
 from mmengine.logging import print_log
 from mmseg.datasets import BaseSegDataset
 
@@ -77,8 +78,10 @@ class VOCClsDataset(BaseSegDataset):
         use_difficult (bool): Whether objects marked difficult give labels.
             Defaults to True.
         label_file (str, optional): Precomputed labels used instead of the XMLs: a
-            JSON dict ``{img_id: [class names]}`` or a text file with lines
-            ``img_id class_a class_b ...``. Relative to ``data_root``.
+            JSON dict ``{img_id: [class names]}``, a text file with lines
+            ``img_id class_a class_b ...``, or IRN's ``cls_labels.npy`` (a dict
+            from the id, or its integer form, to a multi-hot vector). Relative to
+            ``data_root``.
             Defaults to None.
         check_files (bool): Check at init that every listed image exists.
             Defaults to True.
@@ -124,12 +127,34 @@ class VOCClsDataset(BaseSegDataset):
                 raise ValueError(f'Label file {path} must hold a dict '
                                  '{img_id: [class names]}')
             return {str(k): list(v) for k, v in labels.items()}
-        # Text lines: parse against all known names, map back to names.
         known = self.METAINFO['classes']
+        if path.endswith('.npy'):
+            return self._read_npy_labels(path, known)
+        # Text lines: parse against all known names, map back to names.
         return {
             name: [known[i + 1] for i in ids]
             for _, name, ids in parse_label_lines(path, known)
         }
+
+    @staticmethod
+    def _read_npy_labels(path: str, known) -> Dict[str, List[str]]:
+        """Read IRN's ``cls_labels.npy``: a pickled dict from the image id (or
+        IRN's integer form of it, 2007_000032 -> 2007000032) to a multi-hot
+        vector over the foreground classes."""
+        try:
+            labels = np.load(path, allow_pickle=True).item()
+        except (ValueError, OSError) as e:
+            raise ValueError(f'Cannot read label file {path}: {e}') from e
+        out = {}
+        for key, vec in labels.items():
+            vec = np.asarray(vec).reshape(-1)
+            if len(vec) != len(known) - 1:
+                raise ValueError(f'Label file {path}: {len(vec)} classes for '
+                                 f'"{key}", expected {len(known) - 1}')
+            if not isinstance(key, str):
+                key = f'{int(key) // 10**6}_{int(key) % 10**6:06d}'
+            out[key] = [known[i + 1] for i in np.flatnonzero(vec > 0)]
+        return out
 
     def _image_names(self, img_id: str, labels: Optional[dict]) -> List[str]:
         """Class names of one image, from the label file or its XML."""

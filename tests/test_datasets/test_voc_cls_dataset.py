@@ -90,13 +90,16 @@ def test_difficult_subset_and_serialisation(tiny_voc):
     assert lazy.get_data_info(1)['img_id'] == 'b'
 
 
-@pytest.mark.parametrize('fmt', ['json', 'txt'])
+@pytest.mark.parametrize('fmt', ['json', 'txt', 'npy'])
 def test_label_file(tiny_voc, fmt):
     path = tiny_voc / f'labels.{fmt}'
     if fmt == 'json':
         path.write_text(json.dumps({'a': ['zigzag'], 'b': ['dots', 'rings']}))
-    else:
+    elif fmt == 'txt':
         path.write_text('a zigzag\nb dots rings\n')
+    else:
+        np.save(path, dict(a=np.array([0, 0, 0, 0, 1.]),
+                           b=np.array([0, 0, 1, 1, 0.])))
     # no XML is read when a label file is given
     (tiny_voc / 'Annotations/a.xml').unlink()
     ds = ToyVOCClsDataset(
@@ -106,7 +109,7 @@ def test_label_file(tiny_voc, fmt):
     assert [ds.get_data_info(i)['label_ids'] for i in range(2)] == [[4],
                                                                     [2, 3]]
     (tiny_voc / 'ImageSets/Segmentation/train.txt').write_text('a\nc\n')
-    with pytest.raises(KeyError, match=r'"c".*labels\.'):
+    with pytest.raises(KeyError, match=rf'"c".*labels\.{fmt}'):
         ToyVOCClsDataset(
             data_root=str(tiny_voc),
             ann_file='ImageSets/Segmentation/train.txt',
@@ -145,3 +148,22 @@ def test_unknown_class_no_label_bad_xml(tiny_voc):
     xml.write_text('<annotation><object>')
     with pytest.raises(ValueError, match=r'b\.xml'):
         _build(tiny_voc)
+
+
+def test_irn_npy_label_file(voc_dir, tmp_path):
+    """IRN's cls_labels.npy keys 2007_000063 as the integer 2007000063."""
+    vec = np.zeros(20, np.float32)
+    vec[[DOG, CHAIR]] = 1
+    path = tmp_path / 'cls_labels.npy'
+    np.save(path, {2007000063: vec})
+    ds = VOCClsDataset(
+        data_root=str(voc_dir),
+        ann_file=_list(tmp_path, '2007_000063'),
+        label_file=str(path))
+    assert ds.get_data_info(0)['label_ids'] == [CHAIR, DOG]
+    np.save(path, {2007000063: vec[:5]})
+    with pytest.raises(ValueError, match=r'cls_labels\.npy'):
+        VOCClsDataset(
+            data_root=str(voc_dir),
+            ann_file=_list(tmp_path, '2007_000063'),
+            label_file=str(path))
