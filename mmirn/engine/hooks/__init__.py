@@ -1,1 +1,2 @@
 
+from .displacement_mean_hook import DisplacementMeanHook  # noqa: F401

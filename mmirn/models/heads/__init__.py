@@ -1,2 +1,3 @@
 
 from .cam_head import CAMHead  # noqa: F401
+from .irn_head import IRNHead  # noqa: F401

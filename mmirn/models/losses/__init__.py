@@ -1,1 +1,2 @@
 
+from .irn_loss import IRNLoss  # noqa: F401

@@ -1,2 +1,3 @@
 
 from .cam_classifier import CAMClassifier  # noqa: F401
+from .irnet import IRNet  # noqa: F401

@@ -1,0 +1,32 @@
+# IRNet (Ahn et al., CVPR19): the CAM classifier's ResNet-50 (output stride 16), frozen,
+# with the IRN head (class boundary + displacement field branches, GroupNorm) on its
+# five levels. Leaf configs point the backbone's init_cfg at the trained CAM checkpoint.
+data_preprocessor = dict(
+    type='WSSSDataPreProcessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    bgr_to_rgb=True,
+    pad_val=0,
+    seg_pad_val=255)
+model = dict(
+    type='IRNet',
+    data_preprocessor=data_preprocessor,
+    backbone=dict(
+        type='ResNet',
+        depth=50,
+        num_stages=4,
+        out_indices=(0, 1, 2, 3),
+        strides=(1, 2, 2, 1),
+        dilations=(1, 1, 1, 1),
+        norm_cfg=dict(type='BN', requires_grad=False),
+        norm_eval=True,
+        style='pytorch',
+        init_cfg=None),
+    decode_head=dict(
+        type='IRNHead',
+        in_channels=(64, 256, 512, 1024, 2048),
+        boundary_channels=32,
+        disp_channels=(64, 128, 256, 256, 256),
+        disp_fuse_channels=256,
+        loss_decode=dict(type='IRNLoss', radius=10)),
+    test_cfg=dict(flip=True))

@@ -1,0 +1,103 @@
+# IRNet on the toy benchmark, CPU-sized: the toy CAM classifier's ResNet-18 (frozen),
+# 300 iterations of batch 16 on 128 x 128 crops of the mined relation labels.
+#
+#   train: python tools/train.py configs/irn/irn_r18_1xb16-300i_toyvoc-128x128.py
+#   labels + eval: python tools/test.py configs/irn/irn_r18_1xb16-300i_toyvoc-128x128.py \
+#       work_dirs/irn_r18_1xb16-300i_toyvoc-128x128/iter_300.pth
+#
+# The test run writes the semantic labels (sem_labels/), instance labels (ins_labels/ and
+# ins_labels.json, COCO format) of the train split and reports their mIoU and AP50/AP70
+# plus the instance ablation (cam_*, cam_boundary_*).
+_base_ = [
+    '../_base_/models/irn_r50.py', '../_base_/datasets/toy_voc_cls.py',
+    '../_base_/default_runtime.py'
+]
+# Outputs of the CAM steps (configs/cam/cam_r18_1xb16-10e_toyvoc-128x128.py) and of this
+# one; absolute, as the dataset joins relative prefixes with its data_root.
+work_root = '{{fileDirname}}/../../work_dirs'
+cam_work_dir = work_root + '/cam_r18_1xb16-10e_toyvoc-128x128'
+cam_checkpoint = cam_work_dir + '/epoch_10.pth'
+cam_dir = cam_work_dir + '/cams'
+relation_dir = cam_work_dir + '/relations'
+out_dir = work_root + '/{{fileBasenameNoExtension}}'
+
+crop_size = (128, 128)
+model = dict(
+    data_preprocessor=dict(size=crop_size),
+    backbone=dict(
+        depth=18,
+        init_cfg=dict(
+            type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
+    decode_head=dict(in_channels=(64, 64, 128, 256, 512)))
+
+train_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(
+        type='LoadWSSSAnnotations',
+        with_seg=False,
+        with_ins=False,
+        with_relation=True),
+    dict(
+        type='RandomResize',
+        scale=(224, 224),
+        ratio_range=(0.7, 1.2),
+        keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='PackWSSSInputs'),
+]
+train_dataloader = dict(
+    batch_size=16,
+    dataset=dict(
+        data_prefix=dict(
+            img_path='JPEGImages',
+            xml_path='Annotations',
+            relation_path=relation_dir),
+        pipeline=train_pipeline))
+
+# Label synthesis runs as the test loop over the train split.
+test_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(type='LoadWSSSAnnotations', with_relation=False),
+    dict(type='PackWSSSInputs'),
+]
+test_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(
+            img_path='JPEGImages',
+            xml_path='Annotations',
+            seg_map_path='SegmentationClass',
+            ins_map_path='SegmentationObject'),
+        pipeline=test_pipeline))
+test_evaluator = [
+    dict(
+        type='SemLabelMetric',
+        cam_dir=cam_dir,
+        out_dir=out_dir + '/sem_labels'),
+    dict(
+        type='InstanceLabelMetric',
+        cam_dir=cam_dir,
+        out_dir=out_dir + '/ins_labels',
+        mode='full',
+        eval_modes=('cam', 'cam_boundary')),
+]
+
+# IRN's schedule scaled down: SGD lr 0.1 (10x on the displacement branch), wd 1e-4,
+# poly decay; the released code ran without momentum (its optimizer dropped it).
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.1, momentum=0.0, weight_decay=1e-4),
+    paramwise_cfg=dict(custom_keys={'decode_head.disp_': dict(lr_mult=10.0)}))
+param_scheduler = [
+    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=0, end=300, by_epoch=False)
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=300, val_interval=100000)
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+test_cfg = dict(type='TestLoop')
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=False),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=300))
+custom_hooks = [dict(type='DisplacementMeanHook')]
+randomness = dict(seed=0)

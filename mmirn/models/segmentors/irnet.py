@@ -1,0 +1,130 @@
+"""IRNet: inter-pixel relation network (Ahn, Cho and Kwak, CVPR 2019)."""
+from typing import List, Optional, Tuple
+
+import torch
+from mmengine.structures import PixelData
+from mmseg.models.segmentors.base import BaseSegmentor
+from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
+                         OptSampleList, SampleList, add_prefix)
+from torch import Tensor
+
+from mmirn.registry import MODELS
+
+
+@MODELS.register_module()
+class IRNet(BaseSegmentor):
+    """A frozen classifier backbone with the IRN head.
+
+    The backbone (an mmseg ``ResNet``/``ResNetV1c``) is usually initialised from
+    the trained CAM classifier, e.g. ``init_cfg=dict(type='Pretrained',
+    checkpoint=CAM_CKPT, prefix='backbone.')`` in its config, and kept frozen
+    (eval mode, no gradients). The head sees five levels: the stem (after max
+    pooling, stride 4) and the four residual stages.
+
+    ``predict`` fills two fields of every data sample, cropped to the stride-4
+    size of the unpadded image, ``ceil(H / 4) x ceil(W / 4)``:
+
+    - ``pred_boundary`` (PixelData): boundary probabilities ``data`` (1, h, w).
+    - ``pred_displacement`` (PixelData): displacement field ``data`` (2, h, w),
+      (dy, dx) in stride-4 pixels, minus the training-set mean.
+
+    Args:
+        backbone (dict): The backbone config.
+        decode_head (dict): The ``IRNHead`` config.
+        train_cfg (dict, optional): Unused. Defaults to None.
+        test_cfg (dict, optional): ``flip`` (bool, default True) averages the
+            prediction with that of the flipped image.
+        data_preprocessor (dict, optional): Defaults to None.
+        init_cfg (dict, optional): Defaults to None.
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 decode_head: ConfigType,
+                 train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.decode_head = MODELS.build(decode_head)
+        self.train_cfg = train_cfg
+        self.test_cfg = test_cfg if test_cfg is not None else dict()
+        for p in self.backbone.parameters():
+            p.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'IRNet':
+        """Set the mode; the frozen backbone always stays in eval mode."""
+        super().train(mode)
+        self.backbone.eval()
+        return self
+
+    def extract_feat(self, inputs: Tensor) -> List[Tensor]:
+        """Five levels of the frozen backbone: stem (stride 4) and four stages."""
+        b = self.backbone
+        with torch.no_grad():
+            if getattr(b, 'deep_stem', False):
+                x = b.stem(inputs)
+            else:
+                x = b.relu(b.norm1(b.conv1(inputs)))
+            x = b.maxpool(x)
+            feats = [x]
+            for name in b.res_layers:
+                x = getattr(b, name)(x)
+                feats.append(x)
+        return feats
+
+    def encode_decode(self, inputs: Tensor,
+                      batch_img_metas: List[dict]) -> Tuple[Tensor, Tensor]:
+        """Boundary probabilities and displacements at stride 4 (padded size)."""
+        return self.decode_head.predict(
+            self.extract_feat(inputs), batch_img_metas, self.test_cfg)
+
+    def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
+        """IRN losses on the ``gt_relation`` of the samples."""
+        losses = self.decode_head.loss(
+            self.extract_feat(inputs), data_samples, self.train_cfg)
+        return add_prefix(losses, 'decode')
+
+    def _predict_one(self, img: Tensor, meta: dict) -> Tuple[Tensor, Tensor]:
+        h, w = meta.get('img_shape', img.shape[-2:])[:2]
+        img = img[None, :, :h, :w]
+        out_h, out_w = -(-h // 4), -(-w // 4)
+        flip = self.test_cfg.get('flip', True)
+        if flip:
+            img = torch.cat([img, img.flip(-1)])
+        boundary, disp = self._forward(img)
+        boundary = boundary[:, :, :out_h, :out_w]
+        disp = disp[:, :, :out_h, :out_w]
+        if flip:
+            # Average with the flipped prediction (mirrored back, dx negated).
+            boundary = (boundary[:1] + boundary[1:].flip(-1)) / 2
+            mirrored = disp[1:].flip(-1) * disp.new_tensor([1, -1]).view(
+                1, 2, 1, 1)
+            disp = (disp[:1] + mirrored) / 2
+        boundary, disp = self.decode_head.predict_by_feat((boundary, disp),
+                                                          [meta])
+        return boundary[0], disp[0]
+
+    def predict(self,
+                inputs: Tensor,
+                data_samples: OptSampleList = None) -> SampleList:
+        """Predict the boundary map and displacement field of every image."""
+        if data_samples is None:
+            from mmirn.structures import WSSSDataSample
+            data_samples = [
+                WSSSDataSample(metainfo=dict(img_shape=inputs.shape[-2:]))
+                for _ in range(len(inputs))
+            ]
+        for img, sample in zip(inputs, data_samples):
+            boundary, disp = self._predict_one(img, sample.metainfo)
+            sample.set_field(PixelData(data=boundary), 'pred_boundary')
+            sample.set_field(PixelData(data=disp), 'pred_displacement')
+        return data_samples
+
+    def _forward(self,
+                 inputs: Tensor,
+                 data_samples: OptSampleList = None) -> Tuple[Tensor, Tensor]:
+        """Raw head outputs (boundary logits, displacement) at stride 4."""
+        return self.decode_head.forward(self.extract_feat(inputs))
