@@ -227,6 +227,14 @@ def test_idempotent_rerun(tmp_path):
     assert toy.generate(str(root), workers=1, verbose=False,
                         **dict(args, seed=4))
     assert json.loads((root / 'toy_meta.json').read_text())['seed'] == 4
+    # A smaller run leaves no stale images behind.
+    assert toy.generate(str(root), workers=1, verbose=False,
+                        **dict(args, num_train=1))
+    for sub in ('JPEGImages', 'SegmentationClass', 'SegmentationObject',
+                'Annotations'):
+        assert sorted(p.stem for p in (root / sub).iterdir()) == [
+            'train_00000', 'val_00000'
+        ]
 
 
 def test_cli_with_grid(tmp_path):

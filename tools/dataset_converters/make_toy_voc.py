@@ -25,8 +25,9 @@ The output is deterministic: each image is seeded from (seed, split, index),
 so any number of workers gives byte-identical files. Running the command
 again with the same arguments on a complete output returns at once.
 
-Example:
-    python tools/dataset_converters/make_toy_voc.py data/toy_voc \
+Example (mmdet's ``VOCDataset`` wants ``VOC2012`` in the path)::
+
+    python tools/dataset_converters/make_toy_voc.py data/toy_voc/VOC2012 \
         --num-train 400 --num-val 100 --grid docs/images/toy_samples.png
 """
 import argparse
@@ -35,6 +36,7 @@ import json
 import multiprocessing
 import os
 import os.path as osp
+import re
 import time
 import xml.etree.ElementTree as ET
 from io import BytesIO
@@ -46,6 +48,9 @@ CLASSES = ('stripes', 'checks', 'dots', 'rings', 'zigzag')
 # Bump when the generated content changes, so that old outputs are rebuilt.
 GENERATOR_VERSION = 1
 SPLITS = ('train', 'val')
+# Per-image outputs: folder -> file extension.
+IMAGE_DIRS = dict(JPEGImages='jpg', SegmentationClass='png',
+                  SegmentationObject='png', Annotations='xml')
 # Photos that scikit-image and scikit-learn ship, as (package, file), read
 # straight from the installed package (the same pixels as skimage.data.X()
 # and sklearn.datasets.load_sample_image, without importing either). Photos
@@ -632,12 +637,13 @@ def is_complete(out_dir, meta):
         except json.JSONDecodeError:
             return False
     for split, num in zip(SPLITS, (meta['num_train'], meta['num_val'])):
+        if not osp.isfile(
+                osp.join(out_dir, 'ImageSets', 'Segmentation',
+                         f'{split}.txt')):
+            return False
         for i in range(num):
             name = sample_name(split, i)
-            for sub, ext in (('JPEGImages', 'jpg'), ('SegmentationClass',
-                                                     'png'),
-                             ('SegmentationObject', 'png'),
-                             ('Annotations', 'xml')):
+            for sub, ext in IMAGE_DIRS.items():
                 if not osp.isfile(osp.join(out_dir, sub, f'{name}.{ext}')):
                     return False
     return True
@@ -672,8 +678,7 @@ def generate(out_dir, num_train=400, num_val=100, seed=0, min_size=160,
     meta_file = osp.join(out_dir, 'toy_meta.json')
     if osp.exists(meta_file):
         os.remove(meta_file)  # incomplete or stale until rewritten at the end
-    for sub in ('JPEGImages', 'SegmentationClass', 'SegmentationObject',
-                'Annotations', 'ImageSets/Segmentation', 'ImageSets/Main'):
+    for sub in (*IMAGE_DIRS, 'ImageSets/Segmentation', 'ImageSets/Main'):
         os.makedirs(osp.join(out_dir, sub), exist_ok=True)
     opts = dict(seed=seed, min_size=min_size, max_size=max_size,
                 void_border=void_border)
@@ -699,11 +704,23 @@ def generate(out_dir, num_train=400, num_val=100, seed=0, min_size=160,
         if pool is not None:
             pool.close()
             pool.join()
+    _remove_stale(out_dir, {name for _, name, _ in results})
     _write_lists(out_dir, results)
     _write_atomic(osp.join(out_dir, 'classes.txt'),
                   ''.join(f'{c}\n' for c in CLASSES).encode())
     _write_atomic(meta_file, json.dumps(meta, indent=2).encode())
     return True
+
+
+def _remove_stale(out_dir, names):
+    """Delete our images left by an earlier, larger run (and temp files)."""
+    pattern = re.compile(r'^(train|val)_\d{5}\.(jpg|png|xml)(\.tmp\d+)?$')
+    for sub in IMAGE_DIRS:
+        for fname in os.listdir(osp.join(out_dir, sub)):
+            match = pattern.match(fname)
+            if match and (match.group(3)
+                          or osp.splitext(fname)[0] not in names):
+                os.remove(osp.join(out_dir, sub, fname))
 
 
 def _write_lists(out_dir, results):
