@@ -17,3 +17,11 @@ __all__ += [
     'refine_displacement', 'save_png', 'semantic_label', 'voc_palette',
     'walk_cams'
 ]
+from .affinity_labels import (PSA_CRF_CFG, bg_scores,  # noqa: E402
+                              mine_affinity_labels)
+from .psa import pool_to_stride, psa_label, psa_scores  # noqa: E402
+
+__all__ += [
+    'PSA_CRF_CFG', 'bg_scores', 'mine_affinity_labels', 'pool_to_stride',
+    'psa_label', 'psa_scores'
+]

@@ -1,1 +1,2 @@
 
+from .resnet38 import WideResNet38  # noqa: F401

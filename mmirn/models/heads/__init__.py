@@ -1,3 +1,4 @@
 
 from .cam_head import CAMHead  # noqa: F401
 from .irn_head import IRNHead  # noqa: F401
+from .affinity_head import AffinityHead  # noqa: F401

@@ -1,0 +1,87 @@
+"""Write PSA semantic pseudo labels in a test loop and score their mIoU."""
+from typing import Optional
+
+import numpy as np
+import torch
+
+from mmirn.pseudo.cam_io import cam_path, load_cams
+from mmirn.pseudo.psa import psa_label
+from mmirn.registry import METRICS
+from .sem_label_metric import SemLabelMetric, sample_img_id, stride4_map
+
+SOURCES = ('affinity', 'boundary', 'none')
+
+
+@METRICS.register_module()
+class PSALabelMetric(SemLabelMetric):
+    """PSA's semantic pseudo labels (:func:`mmirn.pseudo.psa_label`).
+
+    Like :class:`SemLabelMetric` (PNG writer, resume, sharding, mIoU), but
+    the labels are PSA's: the background score ``(1 - max M)^alpha`` is walked
+    together with the full-resolution CAMs (``<cam_dir>/<img_id>.npz``) and
+    the arg-max decides, without a threshold. The walk runs on
+
+    - ``source='affinity'``: AffinityNet's ``pred_affinity`` (PSA),
+    - ``source='boundary'``: IRNet's ``pred_boundary`` through boundary
+      affinities (IRN's affinities with PSA's background; ``stride=4``),
+    - ``source='none'``: no walk (the CAMs with PSA's background).
+
+    Args:
+        cam_dir (str): Directory of the CAM files.
+        out_dir (str, optional): Where to write the PNGs. Defaults to None.
+        source (str): 'affinity', 'boundary' or 'none'.
+            Defaults to 'affinity'.
+        alpha (float): Background power. Defaults to 16.
+        radius (int): Affinity radius. Defaults to 5.
+        beta (float): Affinity power of the walk. Defaults to 8.
+        num_iters (int): Walk steps. Defaults to 256.
+        stride (int): Stride of the affinity or boundary map. Defaults to 8.
+        skip_done (bool): Reuse existing PNGs. Defaults to True.
+        collect_device (str): Defaults to 'cpu'.
+        prefix (str, optional): Metric name prefix. Defaults to None ('psa').
+    """
+    default_prefix = 'psa'
+
+    def __init__(self,
+                 cam_dir: str,
+                 out_dir: Optional[str] = None,
+                 source: str = 'affinity',
+                 alpha: float = 16.,
+                 radius: int = 5,
+                 beta: float = 8.,
+                 num_iters: int = 256,
+                 stride: int = 8,
+                 skip_done: bool = True,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        if source not in SOURCES:
+            raise ValueError(f'source must be one of {SOURCES}, got {source}')
+        super().__init__(
+            cam_dir=cam_dir,
+            out_dir=out_dir,
+            radius=radius,
+            beta=beta,
+            num_iters=num_iters,
+            use_boundary=source == 'boundary',
+            skip_done=skip_done,
+            collect_device=collect_device,
+            prefix=prefix)
+        self.source = source
+        self.alpha = alpha
+        self.stride = stride
+
+    def make_label(self, sample: dict) -> np.ndarray:
+        """Synthesise the label of one sample (no file I/O but the CAMs)."""
+        cams = load_cams(cam_path(self.cam_dir, sample_img_id(sample)))
+        cam = torch.from_numpy(cams['high_res'].astype(np.float32))
+        h, w = sample['ori_shape'][:2]
+        size = (-(-h // self.stride), -(-w // self.stride))
+        walk = dict()
+        if self.source == 'affinity':
+            walk['affinity'] = sample['pred_affinity']['data'].float().cpu()
+        elif self.source == 'boundary':
+            walk['boundary'] = stride4_map(sample, 'pred_boundary', size)
+        return psa_label(
+            cam, cams['keys'], (h, w), alpha=self.alpha, radius=self.radius,
+            beta=self.beta, num_iters=self.num_iters, stride=self.stride,
+            **walk)
