@@ -12,6 +12,7 @@ EXT_STAMP := build/.mmirn-ext
 EXT_SOURCES := $(shell find mmirn/ops/csrc -type f)
 PYTEST_ARGS ?=
 DEMO_CONFIG ?= configs/pipelines/irn_toy.py
+DEMO_ARGS ?=
 
 .PHONY: env test test-all demo clean-env
 
@@ -36,7 +37,7 @@ test-all: env
 	$(PYTHON) -m pytest tests $(PYTEST_ARGS)
 
 demo: env
-	$(PYTHON) tools/run_demo.py $(DEMO_CONFIG)
+	$(PYTHON) tools/run_pipeline.py $(DEMO_CONFIG) $(DEMO_ARGS)
 
 clean-env:
 	rm -rf $(ENV_DIR) build mmirn/_ext*.so

@@ -16,7 +16,7 @@ class ToyRegressor(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.linear = nn.Linear(2, 1)
 
-    def forward(self, inputs, targets=None, mode='tensor'):
+    def forward(self, inputs, targets=None, mode='tensor', **kwargs):
         inputs = torch.stack(inputs) if isinstance(inputs, list) else inputs
         pred = self.linear(inputs)
         if mode == 'loss':

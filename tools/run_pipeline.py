@@ -1,0 +1,210 @@
+"""Run a whole weakly supervised pipeline (e.g. IRN: CAM -> relations -> IRN -> labels).
+
+Usage:
+    python tools/run_pipeline.py configs/pipelines/irn_toy.py [--work-dir DIR]
+        [--launcher {none,pytorch}] [--gpus N] [--only STEP ...] [--redo STEP ...]
+
+A pipeline config lists ``steps``; each is a command a user could run alone (``tools/train.py``,
+``tools/test.py``, a tool script). Finished steps are recorded in ``<work_dir>/pipeline/`` and
+skipped on the next run, so a killed pipeline resumes where it stopped; inside a step the
+tools resume themselves (``--resume`` for training, skip-if-done writers for inference).
+Inference steps are sharded over ``--gpus`` processes with ``torchrun`` (gloo on CPU).
+At the end a summary table is printed and saved as ``<work_dir>/summary.json``.
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import shlex
+import subprocess
+import sys
+import time
+
+from mmengine.config import Config
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Run a pipeline config')
+    parser.add_argument('config', help='pipeline config, e.g. configs/pipelines/irn_toy.py')
+    parser.add_argument('--work-dir', help='overrides the config\'s work_dir')
+    parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
+                        help='shard the shardable steps over --gpus processes')
+    parser.add_argument('--gpus', type=int, default=1,
+                        help='processes per shardable step (GPUs, or CPU workers on gloo)')
+    parser.add_argument('--only', nargs='+', default=None, help='run only these steps')
+    parser.add_argument('--redo', nargs='+', default=(),
+                        help='run these steps again even if recorded as done')
+    parser.add_argument('--dry-run', action='store_true', help='print the commands only')
+    return parser.parse_args(argv)
+
+
+class Pipeline:
+    """Runs the steps of a pipeline config, recording what is done."""
+
+    def __init__(self, cfg, work_dir, launcher='none', gpus=1, dry_run=False):
+        self.cfg = cfg
+        self.work_dir = work_dir
+        self.state_dir = osp.join(work_dir, 'pipeline')
+        self.launcher = launcher
+        self.gpus = gpus
+        self.dry_run = dry_run
+        os.makedirs(self.state_dir, exist_ok=True)
+        self.vars = dict(cfg.get('vars', {}))
+        self.vars.update(python=sys.executable, work_dir=work_dir, repo=REPO)
+
+    # ------------------------------------------------------------------ helpers
+    def fill(self, value):
+        """Fill ``{name}`` templates from the config's vars and earlier results."""
+        if isinstance(value, str):
+            return value.format(**self.vars)
+        return [self.fill(v) for v in value]
+
+    def done_path(self, name):
+        return osp.join(self.state_dir, f'{name}.done.json')
+
+    def is_done(self, name):
+        return osp.exists(self.done_path(name))
+
+    def record(self, name, record):
+        tmp = self.done_path(name) + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(record, f, indent=2)
+        os.replace(tmp, self.done_path(name))
+
+    def command(self, step):
+        cmd = self.fill(step['cmd'])
+        script = cmd[0]
+        if script.endswith('.py') and not osp.isabs(script):
+            script = osp.join(REPO, script)
+        shard = step.get('shard', False) and self.launcher == 'pytorch' and self.gpus > 1
+        if shard:
+            port = str(29500 + (os.getpid() % 1000))
+            return [sys.executable, '-m', 'torch.distributed.run',
+                    f'--nproc_per_node={self.gpus}', f'--master_port={port}', script,
+                    *cmd[1:], '--launcher', 'pytorch']
+        return [sys.executable, script, *cmd[1:]]
+
+    def run_command(self, name, cmd):
+        log_path = osp.join(self.state_dir, f'{name}.log')
+        print(f'[pipeline] {name}: {" ".join(shlex.quote(c) for c in cmd)}', flush=True)
+        if self.dry_run:
+            return
+        env = dict(os.environ)
+        env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
+        env.setdefault('PYTHONUNBUFFERED', '1')
+        with open(log_path, 'a') as log:
+            log.write(f'\n=== {time.strftime("%Y-%m-%d %H:%M:%S")} {" ".join(cmd)}\n')
+            proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, bufsize=1)
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                log.write(line)
+            proc.wait()
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f'pipeline step "{name}" failed (exit {proc.returncode}); its log is '
+                f'{log_path}. Fix the cause and run the pipeline again: finished steps are '
+                'skipped and this one resumes.')
+
+    def read_metrics(self, step):
+        """Metrics a step produced: a JSON file it wrote, or its newest test log JSON."""
+        src = step.get('metrics_file')
+        if src:
+            path = self.fill(src)
+        else:
+            step_dir = self.fill(step['work_dir'])
+            logs = sorted(glob.glob(osp.join(step_dir, '*', '*.json')), key=osp.getmtime)
+            if not logs:
+                raise RuntimeError(f'step "{step["name"]}" wrote no metrics in {step_dir}')
+            path = logs[-1]
+        with open(path) as f:
+            text = f.read()
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:  # JSON lines: later lines win
+            metrics = {}
+            for line in text.splitlines():
+                if line.strip():
+                    metrics.update(json.loads(line))
+        return metrics
+
+    # --------------------------------------------------------------------- run
+    def run(self, only=None, redo=()):
+        results = {}
+        steps = self.cfg['steps']
+        names = [s['name'] for s in steps]
+        for name in list(only or []) + list(redo):
+            if name not in names:
+                raise ValueError(f'unknown step "{name}"; the steps are {names}')
+        for i, step in enumerate(steps, 1):
+            name = step['name']
+            prefix = f'[pipeline] ({i}/{len(steps)}) {name}'
+            if only is not None and name not in only:
+                continue
+            if self.is_done(name) and name not in redo:
+                with open(self.done_path(name)) as f:
+                    record = json.load(f)
+                print(f'{prefix}: done earlier, skipped', flush=True)
+            else:
+                start = time.time()
+                self.run_command(name, self.command(step))
+                if self.dry_run:
+                    continue
+                record = dict(seconds=round(time.time() - start, 1))
+                if step.get('summary'):
+                    record['metrics'] = self.read_metrics(step)
+                self.record(name, record)
+                print(f'{prefix}: finished in {record["seconds"]:.1f} s', flush=True)
+            for key, src in step.get('summary', {}).items():
+                results[key] = record['metrics'].get(src)
+            results.setdefault('seconds', {})[name] = record['seconds']
+        if not self.dry_run and only is None:
+            self.write_summary(results)
+        return results
+
+    def write_summary(self, results):
+        summary = dict(config=self.cfg.filename, **results)
+        rows = self.cfg.get('ablation_rows', {})
+        if rows:
+            summary['ablation'] = {row: results.pop(key, None) for row, key in rows.items()}
+            for key in rows.values():
+                summary.pop(key, None)
+        with open(osp.join(self.work_dir, 'summary.json'), 'w') as f:
+            json.dump(summary, f, indent=2)
+        print(format_summary(summary), flush=True)
+        print(f'[pipeline] summary saved to {osp.join(self.work_dir, "summary.json")}')
+
+
+def format_summary(summary):
+    lines = ['', f'Summary of {summary["config"]}', '-' * 48]
+    for key, value in summary.items():
+        if key in ('config', 'seconds', 'ablation') or isinstance(value, dict):
+            continue
+        lines.append(f'{key:<32}{_fmt(value):>16}')
+    if summary.get('ablation'):
+        lines.append('ablation (instance AP50)')
+        for row, value in summary['ablation'].items():
+            lines.append(f'  {row:<30}{_fmt(value):>16}')
+    total = sum(summary.get('seconds', {}).values())
+    lines.append(f'{"time of the steps (s)":<32}{total:>16.1f}')
+    return '\n'.join(lines)
+
+
+def _fmt(value):
+    return f'{value:.2f}' if isinstance(value, (int, float)) else str(value)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    work_dir = osp.abspath(args.work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(args.config))[0]))
+    pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run)
+    pipeline.run(args.only, args.redo)
+
+
+if __name__ == '__main__':
+    main()
