@@ -1,0 +1,16 @@
+# IRN's CAM classifier on VOC 2012 train_aug, the paper setting (CAM mIoU 48.3 on train).
+_base_ = [
+    '../_base_/models/cam_r50.py', '../_base_/datasets/voc12_cls.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_5e_poly.py'
+]
+crop_size = (512, 512)
+data_preprocessor = dict(size=crop_size)
+# CAM files of `tools/test.py` (one .npz per image); finished images are skipped
+cam_dir = 'work_dirs/{{fileBasenameNoExtension}}/cams'
+model = dict(
+    data_preprocessor=data_preprocessor, test_cfg=dict(cam_dir=cam_dir))
+test_evaluator = [
+    dict(type='CAMMetric'),
+    dict(type='CAMWriter', out_dir=cam_dir),
+]
+default_hooks = dict(checkpoint=dict(by_epoch=True, interval=1))
