@@ -62,7 +62,7 @@ def test_resume_after_kill_skips_finished_steps(tmp_path):
     # a was not run again, bb ran a second time, ccc once
     assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (1, 2, 1)
     summary = json.loads((tmp_path / 'summary.json').read_text())
-    assert summary['a_value'] == 10.0  # from the record of the earlier run
+    assert summary['ablation']['row_a'] == 10.0  # from the record of the earlier run
     # A third run does nothing but rebuild the summary.
     pipeline.run()
     assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (1, 2, 1)
