@@ -17,6 +17,7 @@ import json
 import os
 import os.path as osp
 import shlex
+import string
 import subprocess
 import sys
 import time
@@ -57,10 +58,30 @@ class Pipeline:
 
     # ------------------------------------------------------------------ helpers
     def fill(self, value):
-        """Fill ``{name}`` templates from the config's vars and earlier results."""
-        if isinstance(value, str):
-            return value.format(**self.vars)
-        return [self.fill(v) for v in value]
+        """Fill ``{name}`` templates from the config's vars.
+
+        A var written ``'@last_checkpoint DIR'`` becomes the checkpoint that mmengine's
+        ``DIR/last_checkpoint`` names when a step needs it (after training wrote it).
+        """
+        if not isinstance(value, str):
+            return [self.fill(v) for v in value]
+        names = {n for _, n, _, _ in string.Formatter().parse(value) if n}
+        return value.format(**{n: self.resolve(n) for n in names})
+
+    def resolve(self, name):
+        if name not in self.vars:
+            raise KeyError(f'pipeline var "{name}" is not defined in {self.cfg.filename}')
+        value = self.vars[name]
+        if isinstance(value, str) and value.startswith('@last_checkpoint '):
+            ckpt_dir = self.fill(value.split(' ', 1)[1])
+            marker = osp.join(ckpt_dir, 'last_checkpoint')
+            if self.dry_run and not osp.exists(marker):
+                return osp.join(ckpt_dir, '<last checkpoint>')
+            if not osp.exists(marker):
+                raise RuntimeError(f'no checkpoint in {ckpt_dir} ({marker} is missing)')
+            with open(marker) as f:
+                return f.read().strip()
+        return self.fill(value) if isinstance(value, str) else value
 
     def done_path(self, name):
         return osp.join(self.state_dir, f'{name}.done.json')

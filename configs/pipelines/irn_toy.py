@@ -1,0 +1,68 @@
+# The IRN recipe on the toy benchmark, end to end on 2 CPU cores (`make demo`):
+#   python tools/run_pipeline.py configs/pipelines/irn_toy.py [--launcher pytorch --gpus 2]
+# Every step is a command a user can run alone; finished steps are skipped on a re-run.
+work_dir = 'work_dirs/demo'
+vars = dict(
+    data_root='data/toy_voc',
+    cam_config='configs/cam/cam_r18_1xb16-10e_toyvoc-128x128.py',
+    irn_config='configs/irn/irn_r18_1xb16-300i_toyvoc-128x128.py',
+    cam_ckpt='@last_checkpoint {work_dir}/cam',
+    irn_ckpt='@last_checkpoint {work_dir}/irn',
+    cams='{work_dir}/cams',
+    relations='{work_dir}/relations',
+)
+# dataset roots / outputs of the leaf configs, pointed at this pipeline's dirs
+_data = [
+    'train_dataloader.dataset.data_root={data_root}',
+    'test_dataloader.dataset.data_root={data_root}',
+]
+steps = [
+    dict(
+        name='toy_data',
+        cmd=['tools/dataset_converters/make_toy_voc.py', '{data_root}']),
+    dict(
+        name='train_cam',
+        cmd=['tools/train.py', '{cam_config}', '--work-dir', '{work_dir}/cam',
+             '--resume', '--cfg-options', *_data]),
+    dict(
+        name='cams',
+        shard=True,
+        cmd=['tools/test.py', '{cam_config}', '{cam_ckpt}', '--work-dir',
+             '{work_dir}/cam', '--cfg-options', *_data,
+             'model.test_cfg.cam_dir={cams}', 'test_evaluator.1.out_dir={cams}'],
+        work_dir='{work_dir}/cam',
+        summary=dict(cam_miou='cam/mIoU', cam_best_thr='cam/best_thr')),
+    dict(
+        name='relations',
+        shard=True,
+        cmd=['tools/mine_relations.py', '{data_root}/JPEGImages', '{cams}',
+             '{relations}', '--ids', '{data_root}/ImageSets/Segmentation/train.txt']),
+    dict(
+        name='train_irn',
+        cmd=['tools/train.py', '{irn_config}', '--work-dir', '{work_dir}/irn', '--resume',
+             '--cfg-options', *_data, 'model.backbone.init_cfg.checkpoint={cam_ckpt}',
+             'train_dataloader.dataset.data_prefix.relation_path={relations}']),
+    dict(
+        name='pseudo_labels',
+        shard=True,
+        cmd=['tools/test.py', '{irn_config}', '{irn_ckpt}', '--work-dir',
+             '{work_dir}/irn', '--cfg-options', *_data,
+             'test_evaluator.0.cam_dir={cams}',
+             'test_evaluator.0.out_dir={work_dir}/sem_labels',
+             'test_evaluator.1.cam_dir={cams}',
+             'test_evaluator.1.out_dir={work_dir}/ins_labels'],
+        work_dir='{work_dir}/irn',
+        summary=dict(
+            sem_miou='sem/mIoU',
+            ins_ap50='ins/ap50',
+            ins_ap70='ins/ap70',
+            ins_coco_ap='ins/coco_ap',
+            _abl_cam='ins/cam_ap50',
+            _abl_cam_boundary='ins/cam_boundary_ap50',
+            _abl_full='ins/ap50')),
+]
+ablation_rows = {
+    'CAM': '_abl_cam',
+    'CAM + boundary (random walk)': '_abl_cam_boundary',
+    'CAM + displacement + boundary (IRN)': '_abl_full',
+}
