@@ -28,7 +28,11 @@ model = dict(
         depth=18,
         init_cfg=dict(
             type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
-    decode_head=dict(in_channels=(64, 64, 128, 256, 512)))
+    # a narrower displacement branch for the smaller backbone
+    decode_head=dict(
+        in_channels=(64, 64, 128, 256, 512),
+        disp_channels=(32, 64, 128, 128, 128),
+        disp_fuse_channels=128))
 
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),

@@ -125,8 +125,13 @@ def argmax_with_bg(scores: Tensor, bg_thr: float) -> np.ndarray:
     Returns:
         np.ndarray: (H, W) int64, 0 background, i + 1 where channel i wins.
     """
-    scores = F.pad(scores.float(), (0, 0, 0, 0, 1, 0), value=bg_thr)
-    return scores.argmax(0).cpu().numpy()
+    if scores.shape[0] == 0:
+        return np.zeros(tuple(scores.shape[-2:]), dtype=np.int64)
+    scores = scores.detach().float().cpu().numpy()
+    idx = scores.argmax(0)
+    peak = np.take_along_axis(scores, idx[None], 0)[0]
+    # Ties go to the background, as in an arg-max with background first.
+    return np.where(peak > bg_thr, idx + 1, 0)
 
 
 def scores_to_label(scores: Tensor, keys: Sequence[int],

@@ -20,8 +20,7 @@ model = dict(
         dilations=(1, 1, 1, 1),
         norm_cfg=dict(type='BN', requires_grad=False),
         norm_eval=True,
-        style='pytorch',
-        init_cfg=None),
+        style='pytorch'),
     decode_head=dict(
         type='IRNHead',
         in_channels=(64, 256, 512, 1024, 2048),

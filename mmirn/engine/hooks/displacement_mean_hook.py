@@ -50,10 +50,17 @@ class DisplacementMeanHook(Hook):
         for i, data in enumerate(runner.train_dataloader):
             if self.max_batches is not None and i >= self.max_batches:
                 break
-            data = model.data_preprocessor(data, False)
+            # training=True pads the batch to one size like in training
+            data = model.data_preprocessor(data, True)
             _, disp = model._forward(data['inputs'])
-            total += disp.double().sum(dim=(0, 2, 3)).cpu()
-            count += disp.shape[0] * disp.shape[2] * disp.shape[3]
+            for j, d in enumerate(disp):
+                h, w = d.shape[-2:]
+                samples = data.get('data_samples')
+                if samples is not None and 'img_shape' in samples[j]:
+                    img_h, img_w = samples[j].img_shape[:2]
+                    h, w = min(h, -(-img_h // 4)), min(w, -(-img_w // 4))
+                total += d[:, :h, :w].double().sum(dim=(1, 2)).cpu()
+                count += h * w
         # Average across ranks so every process stores the same mean.
         stats = torch.cat([total, total.new_tensor([count])])
         all_reduce(stats)
