@@ -8,14 +8,15 @@ __all__ = [
     'crf_inference', 'crf_inference_label', 'IGNORE_INDEX',
     'mine_relation_labels', 'save_label_png', 'threshold_cams'
 ]
-from .instance import (INSTANCE_MODES, find_centroids, instance_labels,  # noqa: E402
-                       instance_map, refine_displacement)
+from .instance import (INSTANCE_MODES, displacement_to_rgb,  # noqa: E402
+                       find_centroids, instance_labels, instance_map,
+                       refine_displacement)
 from .semantic import save_png, semantic_label, voc_palette, walk_cams  # noqa: E402
 
 __all__ += [
-    'INSTANCE_MODES', 'find_centroids', 'instance_labels', 'instance_map',
-    'refine_displacement', 'save_png', 'semantic_label', 'voc_palette',
-    'walk_cams'
+    'INSTANCE_MODES', 'displacement_to_rgb', 'find_centroids',
+    'instance_labels', 'instance_map', 'refine_displacement', 'save_png',
+    'semantic_label', 'voc_palette', 'walk_cams'
 ]
 from .affinity_labels import (PSA_CRF_CFG, bg_scores,  # noqa: E402
                               mine_affinity_labels)

@@ -203,3 +203,28 @@ def instance_labels(cams: Tensor,
         ins_png[dets['masks'][i]] = i + 1
     dets['instance_map'] = ins_png
     return dets
+
+
+def displacement_to_rgb(displacement: Tensor,
+                        max_norm: Optional[float] = None) -> np.ndarray:
+    """Colour-wheel picture of a displacement field (IRN Figure 9).
+
+    Hue is the direction, saturation the length (relative to ``max_norm``),
+    so zero displacement (centroids, background) is white.
+
+    Args:
+        displacement (Tensor): (2, h, w) field, (dy, dx).
+        max_norm (float, optional): Length of full saturation. Defaults to the
+            largest length in the field.
+
+    Returns:
+        np.ndarray: (h, w, 3) uint8 RGB image.
+    """
+    import matplotlib.colors as mcolors
+    disp = torch.as_tensor(displacement).float().cpu().numpy()
+    norm = np.hypot(disp[0], disp[1])
+    max_norm = float(norm.max()) if max_norm is None else max_norm
+    hue = (np.arctan2(-disp[0], -disp[1]) / (2 * np.pi)) % 1.
+    sat = np.clip(norm / max(max_norm, 1e-5), 0, 1)
+    hsv = np.stack([hue, sat, np.ones_like(hue)], axis=-1)
+    return (mcolors.hsv_to_rgb(hsv) * 255).round().astype(np.uint8)

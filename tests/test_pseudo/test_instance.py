@@ -82,3 +82,14 @@ def test_fragments_score_zero_and_empty_keys():
         torch.zeros(0, 25, 25), [], (100, 100), mode='cam')
     assert empty['masks'].shape == (0, 100, 100)
     assert (empty['instance_map'] == 0).all()
+
+
+def test_displacement_to_rgb():
+    from mmirn.pseudo.instance import displacement_to_rgb
+    disp = torch.zeros(2, 2, 2)
+    disp[1, 0, 0] = 1.  # pointing right
+    disp[1, 0, 1] = -1.  # pointing left
+    rgb = displacement_to_rgb(disp)
+    assert rgb.shape == (2, 2, 3) and rgb.dtype == np.uint8
+    assert (rgb[1, 0] == 255).all()  # zero displacement is white
+    assert not (rgb[0, 0] == rgb[0, 1]).all()  # directions differ in hue
