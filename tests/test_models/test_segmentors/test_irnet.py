@@ -106,3 +106,24 @@ def test_displacement_branch_lr_mult():
     assert lrs[id(head.disp_out.weight)] == pytest.approx(1.)
     assert lrs[id(head.disp_convs[0].conv.weight)] == pytest.approx(1.)
     assert lrs[id(head.conv_seg.weight)] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize('name', [
+    'irn_r18_1xb8-300i_toyvoc-128x128.py', 'irn_r50_1xb32-3e_voc12aug-512x512.py'
+])
+def test_irn_configs_build(name):
+    from pathlib import Path
+
+    from mmengine.config import Config
+    path = Path(__file__).parents[3] / 'configs' / 'irn' / name
+    cfg = Config.fromfile(str(path))
+    assert cfg.model.backbone.init_cfg.prefix == 'backbone.'
+    assert cfg.optim_wrapper.paramwise_cfg.custom_keys['decode_head.disp_'][
+        'lr_mult'] == 10.
+    assert [h.type for h in cfg.custom_hooks] == ['DisplacementMeanHook']
+    assert {m.type for m in cfg.test_evaluator} == {
+        'SemLabelMetric', 'InstanceLabelMetric'
+    }
+    cfg.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    assert model.decode_head.loss_decode.radius == 10
