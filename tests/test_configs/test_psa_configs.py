@@ -1,0 +1,97 @@
+"""PSA configs: the mixed variants build over the same _base_ parts; the pipelines
+name which variant produced which summary row."""
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+from mmengine.registry import DefaultScope, init_default_scope
+
+import mmirn  # noqa: F401
+from mmirn.registry import METRICS, MODELS
+
+CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
+PSA_R38 = CONFIGS / 'psa' / 'psa_r38_1xb8-8e_voc12aug-448x448.py'
+AFF_R50 = CONFIGS / 'psa' / 'affinitynet_r50_1xb8-8e_voc12aug-448x448.py'
+AFF_TOY = CONFIGS / 'psa' / 'affinitynet_r18_1xb16-300i_toyvoc-128x128.py'
+MIX_TOY = CONFIGS / 'psa' / 'irn-psa-bg_r18_1xb8-300i_toyvoc-128x128.py'
+MIX_VOC = CONFIGS / 'psa' / 'irn-psa-bg_r50_1xb32-3e_voc12aug-512x512.py'
+CAM_R38 = CONFIGS / 'psa' / 'cam_r38_1xb8-15e_voc12aug-448x448.py'
+
+
+def _build(cfg):
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        return MODELS.build(cfg.model)
+
+
+def test_exact_psa_and_r50_variant_share_the_recipe():
+    r38, r50 = Config.fromfile(str(PSA_R38)), Config.fromfile(str(AFF_R50))
+    assert r38.model.backbone.type == 'WideResNet38'
+    assert r50.model.backbone.type == 'ResNet' and r50.model.backbone.depth == 50
+    # PSA's hyperparameters
+    assert r38.train_dataloader.batch_size == 8
+    assert r38.train_cfg.max_epochs == 8
+    assert r38.optim_wrapper.optimizer.lr == 0.1
+    assert r38.optim_wrapper.optimizer.weight_decay == 5e-4
+    assert r38.model.data_preprocessor.size == (448, 448)
+    assert r38.model.decode_head.radius == 5
+    metric = r38.test_evaluator[0]
+    assert (metric.alpha, metric.beta, metric.num_iters) == (16, 8, 256)
+    # same recipe apart from the model and the CAMs it reads
+    for key in ('train_cfg', 'optim_wrapper', 'param_scheduler'):
+        assert r38[key] == r50[key]
+    assert r38.train_dataloader.dataset.pipeline == r50.train_dataloader.dataset.pipeline
+    assert r50.test_evaluator[0].type == 'PSALabelMetric'
+
+
+@pytest.mark.parametrize('path', [PSA_R38, AFF_R50, AFF_TOY])
+def test_affinitynet_configs_build_with_stride_8_levels(path):
+    import torch
+    cfg = Config.fromfile(str(path))
+    model = _build(cfg)
+    model.eval()
+    with torch.no_grad():
+        feats = model.extract_feat(torch.zeros(1, 3, 64, 64))
+    assert feats[0].shape[-2:] == (8, 8)
+    assert [f.shape[1] for f in feats] == list(cfg.model.decode_head.in_channels)
+
+
+def test_psa_cam_config_builds():
+    cfg = Config.fromfile(str(CAM_R38))
+    model = _build(cfg)
+    assert model.cam_head.classifier.in_channels == 4096
+    assert cfg.model.test_cfg.output_stride == 8
+
+
+@pytest.mark.parametrize('path', [MIX_TOY, MIX_VOC])
+def test_irn_boundary_with_psa_background(path):
+    cfg = Config.fromfile(str(path))
+    assert cfg.model.type == 'IRNet'
+    (metric, ) = cfg.test_evaluator
+    assert metric.type == 'PSALabelMetric' and metric.source == 'boundary'
+    assert metric.stride == 4 and metric.alpha == 16
+    assert METRICS.build(metric).prefix == 'irn_psa_bg'
+    _build(cfg)
+
+
+def test_pipelines_name_the_variant_of_each_row():
+    psa = Config.fromfile(str(CONFIGS / 'pipelines' / 'psa_toy.py'))
+    names = [s['name'] for s in psa.steps]
+    assert names[:3] == ['toy_data', 'train_cam', 'cams']
+    assert names[3:] == ['affinity_labels', 'train_affinitynet', 'psa_labels']
+    assert psa.steps[-1]['summary'] == {'psa_miou': 'psa/mIoU'}
+    assert not psa.ablation_rows
+    mix = Config.fromfile(str(CONFIGS / 'pipelines' / 'psa_irn_mix_toy.py'))
+    summary = {}
+    for step in mix.steps:
+        summary.update(step.get('summary', {}))
+    assert {'cam_miou', 'sem_miou', 'psa_miou',
+            'irn_boundary_psa_bg_miou'} <= set(summary)
+    names = [s['name'] for s in mix.steps]
+    assert len(names) == len(set(names))
+    # every path a step reads is a pipeline var or a file of the repo
+    for step in mix.steps:
+        script = step['cmd'][0]
+        assert (CONFIGS.parent / script).exists(), script
+    for key in ('psa_config', 'mix_config', 'cam_config'):
+        assert (CONFIGS.parent / mix.vars[key]).exists(), mix.vars[key]
