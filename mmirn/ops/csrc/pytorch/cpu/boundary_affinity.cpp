@@ -10,7 +10,7 @@ namespace {
 
 // Pixel range [x0, x1) of a row whose partner at column offset dx lies inside the image.
 inline void valid_columns(int W, int dx, int* x0, int* x1) {
-  *x0 = std::max(0, -dx);
+  *x0 = std::min(W, std::max(0, -dx));
   *x1 = std::max(*x0, W - std::max(0, dx));
 }
 
