@@ -59,5 +59,7 @@ class CAMWriter(BaseMetric):
                       cams['data'], dtype=self.dtype)
             self.results.append(1)
 
-    def compute_metrics(self, results: List[int]) -> Dict[str, int]:
-        return dict(written=int(sum(results)), kept=len(results) - sum(results))
+    def compute_metrics(self, results: List[int]) -> Dict[str, float]:
+        # floats: mmengine's json log drops integer scalars of the test loop
+        written = float(sum(results))
+        return dict(written=written, kept=len(results) - written)
