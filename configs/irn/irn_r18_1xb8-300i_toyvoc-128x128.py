@@ -52,6 +52,7 @@ train_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=8,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(
         data_prefix=dict(
             img_path='JPEGImages',
