@@ -5,7 +5,7 @@
 # alpha-16 background, beta 8, t 256) -> mIoU, next to the CAMs' best-threshold mIoU.
 _base_ = ['./irn_toy.py']
 vars = dict(
-    psa_config='configs/psa/affinitynet_r18_1xb16-300i_toyvoc-128x128.py',
+    psa_config='configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py',
     psa_ckpt='@last_checkpoint {work_dir}/affinitynet',
     affinity_labels='{work_dir}/affinity_labels',
 )

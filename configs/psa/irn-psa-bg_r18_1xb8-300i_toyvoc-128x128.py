@@ -3,7 +3,7 @@
 # (1 - max CAM)^16 together with the CAMs on the boundary affinities (stride 4,
 # IRN's beta 10) and takes the arg-max, instead of IRN's constant 0.25 threshold.
 #
-#   python tools/test.py configs/psa/irn-psa-bg_r18_1xb16-300i_toyvoc-128x128.py \
+#   python tools/test.py configs/psa/irn-psa-bg_r18_1xb8-300i_toyvoc-128x128.py \
 #       work_dirs/irn_r18_1xb8-300i_toyvoc-128x128/iter_300.pth
 _base_ = ['../irn/irn_r18_1xb8-300i_toyvoc-128x128.py']
 test_evaluator = [

@@ -12,7 +12,7 @@ from mmirn.registry import METRICS, MODELS
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
 PSA_R38 = CONFIGS / 'psa' / 'psa_r38_1xb8-8e_voc12aug-448x448.py'
 AFF_R50 = CONFIGS / 'psa' / 'affinitynet_r50_1xb8-8e_voc12aug-448x448.py'
-AFF_TOY = CONFIGS / 'psa' / 'affinitynet_r18_1xb16-300i_toyvoc-128x128.py'
+AFF_TOY = CONFIGS / 'psa' / 'affinitynet_r18_1xb8-300i_toyvoc-128x128.py'
 MIX_TOY = CONFIGS / 'psa' / 'irn-psa-bg_r18_1xb8-300i_toyvoc-128x128.py'
 MIX_VOC = CONFIGS / 'psa' / 'irn-psa-bg_r50_1xb32-3e_voc12aug-512x512.py'
 CAM_R38 = CONFIGS / 'psa' / 'cam_r38_1xb8-15e_voc12aug-448x448.py'

@@ -1,13 +1,15 @@
 # AffinityNet on the toy benchmark, CPU-sized: the toy CAM classifier's ResNet-18
 # (half width, from its checkpoint; its stride-8 layer2 and stride-16 layer3 /
-# layer4 resized to stride 8), trained on PSA's affinity labels, 128 x 128 crops.
+# layer4 resized to stride 8), trained on PSA's affinity labels, 128 x 128 crops,
+# batch 8 x 300 iterations. To fit 2 CPU cores only layer4 and the head train
+# (PSA trains the whole backbone: frozen_stages=0).
 #
 #   affinity labels: python tools/mine_affinity_labels.py data/toy_voc/JPEGImages \
 #       work_dirs/cam_r18_1xb16-10e_toyvoc-128x128/cams \
 #       work_dirs/cam_r18_1xb16-10e_toyvoc-128x128/affinity_labels
-#   train: python tools/train.py configs/psa/affinitynet_r18_1xb16-300i_toyvoc-128x128.py
-#   labels + mIoU: python tools/test.py configs/psa/affinitynet_r18_1xb16-300i_toyvoc-128x128.py \
-#       work_dirs/affinitynet_r18_1xb16-300i_toyvoc-128x128/iter_300.pth
+#   train: python tools/train.py configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py
+#   labels + mIoU: python tools/test.py configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py \
+#       work_dirs/affinitynet_r18_1xb8-300i_toyvoc-128x128/iter_300.pth
 _base_ = [
     '../_base_/models/affinitynet_r50.py', '../_base_/datasets/toy_voc_cls.py',
     '../_base_/default_runtime.py'
@@ -30,7 +32,7 @@ model = dict(
         dilations=(1, 1, 1, 1),
         norm_cfg=dict(type='BN', requires_grad=False),
         norm_eval=True,
-        frozen_stages=1,
+        frozen_stages=3,
         init_cfg=dict(
             type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
     decode_head=dict(in_channels=(64, 128, 256)))
@@ -52,7 +54,7 @@ train_pipeline = [
     dict(type='PackWSSSInputs'),
 ]
 train_dataloader = dict(
-    batch_size=16,
+    batch_size=8,
     dataset=dict(
         data_prefix=dict(
             img_path='JPEGImages',
