@@ -25,10 +25,11 @@ def test_broken_kernel_fails(tmp_path):
     (copy / 'tools').mkdir()
     shutil.copy(SCRIPT, copy / 'tools')
     kernel = copy / 'mmirn/ops/csrc/common/cuda/random_walk_cuda_kernel.cuh'
-    kernel.write_text(kernel.read_text().replace('acc += w[(1 + d) * HW]', 'acc += w_[d]'))
+    kernel.write_text(kernel.read_text().replace('acc += w[d * HW]', 'acc += w_[d]'))
     result = subprocess.run(['bash', str(copy / 'tools' / 'check_cuda_compile.sh')],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
+    assert 'w_' in result.stdout + result.stderr  # nvcc names the broken line
 
 
 def test_missing_nvcc_is_reported(tmp_path):

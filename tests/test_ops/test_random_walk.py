@@ -46,7 +46,8 @@ def test_float32_long_walk_matches_dense():
     x = torch.rand(1, 3, 10, 12)
     out = random_walk(x, affinity, 5, 10., 256)
     dense = random_walk_dense(x.double(), affinity.double(), 5, 10., 256)
-    assert (out.double() - dense).abs().max() <= 5e-4 * dense.abs().max()
+    # The issue asks for 5e-4 of the maximum; the difference form of a step gives ~1e-5.
+    assert (out.double() - dense).abs().max() <= 5e-5 * dense.abs().max()
 
 
 @pytest.mark.parametrize('device', DEVICES)

@@ -1,9 +1,11 @@
 // CPU kernels of the sparse random walk x_j <- sum_i a_ij^beta x_i / sum_i a_ij^beta (IRN eq. 13).
 //
-// The normalised weights of the 2D + 1 neighbours of every pixel are computed once. The
+// The normalised weights of the K = 2D neighbours of every pixel are computed once. The
 // walk keeps the channels in groups of CB interleaved per pixel, [N][G][Hp][Wp][CB], in a
-// zero-padded plane, so one step of a pixel is K = 2D + 1 broadcast-multiply-adds over CB
-// contiguous channels with no bounds check (absent neighbours have weight 0).
+// zero-padded plane, so one step of a pixel is K broadcast-multiply-adds over CB contiguous
+// channels with no bounds check (absent neighbours have weight 0). Since the weights with
+// the pixel's own sum to 1, a step is x_j + sum_k w_k (x_k - x_j): the float rounding then
+// scales with the change, not with x, and does not pile up over hundreds of steps.
 #include <ATen/Parallel.h>
 #include <torch/extension.h>
 
@@ -14,41 +16,41 @@
 
 namespace {
 
-// weights[n][j][k]: k = 0 is the pixel itself, 1..D its partner j + d_k, D+1..2D the pixel
-// j - d_k whose affinity to j is stored at j - d_k.
+// weights[n][j][k]: k = 0..D-1 the partner j + d_k, D..2D-1 the pixel j - d_k whose
+// affinity to j is stored at j - d_k, divided by the sum over them and j itself (1).
 template <typename scalar_t>
 void compute_weights(const scalar_t* aff, scalar_t* weights, int N, int H, int W, int D,
                      const int* dirs, double beta) {
-  const int K = 2 * D + 1;
+  const int K = 2 * D;
   at::parallel_for(0, int64_t(N) * H, 4, [&](int64_t begin, int64_t end) {
+    std::vector<double> raw(K);
     for (int64_t r = begin; r < end; ++r) {
       const int n = r / H, y = r % H;
       const scalar_t* a = aff + int64_t(n) * D * H * W;
       for (int x = 0; x < W; ++x) {
-        scalar_t* w = weights + (r * W + x) * K;
         double sum = 1.0;
-        w[0] = scalar_t(1);
         for (int d = 0; d < D; ++d) {
           const int dy = dirs[2 * d], dx = dirs[2 * d + 1];
-          scalar_t fwd = 0, bwd = 0;
+          double fwd = 0, bwd = 0;
           if (y + dy < H && x + dx >= 0 && x + dx < W)
-            fwd = std::pow(a[(int64_t(d) * H + y) * W + x], scalar_t(beta));
+            fwd = std::pow(double(a[(int64_t(d) * H + y) * W + x]), beta);
           if (y - dy >= 0 && x - dx >= 0 && x - dx < W)
-            bwd = std::pow(a[(int64_t(d) * H + y - dy) * W + x - dx], scalar_t(beta));
-          w[1 + d] = fwd;
-          w[1 + D + d] = bwd;
-          sum += double(fwd) + double(bwd);
+            bwd = std::pow(double(a[(int64_t(d) * H + y - dy) * W + x - dx]), beta);
+          raw[d] = fwd;
+          raw[D + d] = bwd;
+          sum += fwd + bwd;
         }
-        const scalar_t inv = scalar_t(1.0 / sum);
-        for (int k = 0; k < K; ++k) w[k] *= inv;
+        scalar_t* w = weights + (r * W + x) * K;
+        for (int k = 0; k < K; ++k) w[k] = scalar_t(raw[k] / sum);
       }
     }
   });
 }
 
-// One step of the pixels [0, W) of a row: dst = sum_k w[k] * src[off[k]], CB channels each.
-// With CB a multiple of the vector width the channels are kBytes-wide vectors and the sum
-// runs in two interleaved accumulators (even and odd k) to hide the add latency.
+// One step of the pixels [0, W) of a row: dst = src + sum_k w[k] * (src[off[k]] - src), CB
+// channels each. With CB a multiple of the vector width the channels are kBytes-wide
+// vectors and the sum runs in two interleaved accumulators (even and odd k) to hide the
+// add latency.
 template <typename scalar_t, int CB, int kBytes>
 inline __attribute__((always_inline)) void step_row(const scalar_t* __restrict__ src,
                                                     scalar_t* __restrict__ dst,
@@ -60,8 +62,11 @@ inline __attribute__((always_inline)) void step_row(const scalar_t* __restrict__
     typedef scalar_t vec_t __attribute__((vector_size(kBytes)));
     constexpr int V = CB / L;
     for (int x = 0; x < W; ++x, w += K, src += CB, dst += CB) {
-      vec_t even[V], odd[V];
-      for (int v = 0; v < V; ++v) even[v] = odd[v] = vec_t{};
+      vec_t self[V], even[V], odd[V];
+      for (int v = 0; v < V; ++v) {
+        std::memcpy(&self[v], src + v * L, sizeof(vec_t));
+        even[v] = odd[v] = vec_t{};
+      }
       int k = 0;
       for (; k + 1 < K; k += 2) {
         const scalar_t* __restrict__ s0 = src + off[k];
@@ -71,8 +76,8 @@ inline __attribute__((always_inline)) void step_row(const scalar_t* __restrict__
           vec_t a, b;
           std::memcpy(&a, s0 + v * L, sizeof(vec_t));
           std::memcpy(&b, s1 + v * L, sizeof(vec_t));
-          even[v] += w0 * a;
-          odd[v] += w1 * b;
+          even[v] += w0 * (a - self[v]);
+          odd[v] += w1 * (b - self[v]);
         }
       }
       if (k < K) {
@@ -80,11 +85,11 @@ inline __attribute__((always_inline)) void step_row(const scalar_t* __restrict__
         for (int v = 0; v < V; ++v) {
           vec_t a;
           std::memcpy(&a, s0 + v * L, sizeof(vec_t));
-          even[v] += w[k] * a;
+          even[v] += w[k] * (a - self[v]);
         }
       }
       for (int v = 0; v < V; ++v) {
-        const vec_t sum = even[v] + odd[v];
+        const vec_t sum = self[v] + (even[v] + odd[v]);
         std::memcpy(dst + v * L, &sum, sizeof(vec_t));
       }
     }
@@ -94,9 +99,9 @@ inline __attribute__((always_inline)) void step_row(const scalar_t* __restrict__
       for (int k = 0; k < K; ++k) {
         const scalar_t wk = w[k];
         const scalar_t* __restrict__ s = src + off[k];
-        for (int c = 0; c < CB; ++c) acc[c] += wk * s[c];
+        for (int c = 0; c < CB; ++c) acc[c] += wk * (s[c] - src[c]);
       }
-      for (int c = 0; c < CB; ++c) dst[c] = acc[c];
+      for (int c = 0; c < CB; ++c) dst[c] = src[c] + acc[c];
     }
   }
 }
@@ -144,7 +149,7 @@ __attribute__((target("avx2"))) void step_rows_avx2(const StepArgs<scalar_t>& a,
 template <typename scalar_t, int CB>
 void walk(const scalar_t* x, const scalar_t* weights, scalar_t* out, int N, int C, int H,
           int W, int D, const int* dirs, int64_t num_iters) {
-  const int K = 2 * D + 1;
+  const int K = 2 * D;
   int pad = 0;
   for (int d = 0; d < D; ++d)
     pad = std::max(pad, std::max(std::abs(dirs[2 * d]), std::abs(dirs[2 * d + 1])));
@@ -152,11 +157,10 @@ void walk(const scalar_t* x, const scalar_t* weights, scalar_t* out, int N, int 
   const int G = (C + CB - 1) / CB;
   const int64_t plane = int64_t(Hp) * Wp * CB;
   std::vector<int64_t> offset(K);
-  offset[0] = 0;
   for (int d = 0; d < D; ++d) {
     const int64_t o = (int64_t(dirs[2 * d]) * Wp + dirs[2 * d + 1]) * CB;
-    offset[1 + d] = o;
-    offset[1 + D + d] = -o;
+    offset[d] = o;
+    offset[D + d] = -o;
   }
   // Ping-pong buffers, zero outside the image and in the padding channels.
   std::vector<scalar_t> buf_a(N * G * plane, scalar_t(0)), buf_b(N * G * plane, scalar_t(0));
@@ -239,7 +243,7 @@ void random_walk_forward_cpu(const at::Tensor& x, const at::Tensor& affinity,
   const int N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
   const int D = dirs.size(0);
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "random_walk_forward_cpu", [&] {
-    std::vector<scalar_t> weights(int64_t(N) * H * W * (2 * D + 1));
+    std::vector<scalar_t> weights(int64_t(N) * H * W * 2 * D);
     const int* d = dirs.data_ptr<int>();
     compute_weights<scalar_t>(affinity.data_ptr<scalar_t>(), weights.data(), N, H, W, D, d,
                               beta);

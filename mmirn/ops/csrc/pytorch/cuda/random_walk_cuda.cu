@@ -33,7 +33,7 @@ void random_walk_forward_cuda(const at::Tensor& x, const at::Tensor& affinity,
   // Half maps walk with float weights; float and double with their own type.
   const auto weight_type = x.scalar_type() == at::kHalf ? at::kFloat : x.scalar_type();
   at::Tensor weights =
-      at::empty({N, 2 * D + 1, H, W}, x.options().dtype(weight_type));
+      at::empty({N, 2 * D, H, W}, x.options().dtype(weight_type));
   at::Tensor buffer = at::empty_like(output);
   AT_DISPATCH_FLOATING_TYPES_AND_HALF(x.scalar_type(), "random_walk_forward_cuda", [&] {
     using T = typename CudaScalar<scalar_t>::type;
