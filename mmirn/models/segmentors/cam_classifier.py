@@ -191,9 +191,7 @@ class CAMClassifier(BaseSegmentor):
             if keys is None and not raw_cams:
                 probs = raw[0].mean(dim=(1, 2)).sigmoid()
                 keys = (probs > cfg.get('score_thr', 0.5)).nonzero().flatten()
-            raw = F.relu(raw)
-            raw = raw[:1] + raw[1:].flip(-1) if flip else raw
-            raw_cams.append((raw, x.shape[2:]))
+            raw_cams.append((F.relu(raw), x.shape[2:]))
         keys = keys.to(img.device).long()
         for raw, (sh, sw) in raw_cams if len(keys) else []:
             # one more (replicated) cell on the bottom and right, so that the grid
@@ -204,13 +202,14 @@ class CAMClassifier(BaseSegmentor):
             span_h, span_w = fh * stride * h / sh, fw * stride * w / sw
             full = F.interpolate(
                 raw, size=(round(span_h), round(span_w)), mode='bilinear',
-                align_corners=False)[0, :, :h, :w]
+                align_corners=False)[:, :, :h, :w]
             cam = F.interpolate(
                 raw, size=(round(span_h / 4), round(span_w / 4)),
                 mode='bilinear',
-                align_corners=False)[0, :, :cam_sum.shape[1], :cam_sum.shape[2]]
-            full_sum[keys] += full
-            cam_sum[keys] += cam
+                align_corners=False)[:, :, :cam_sum.shape[1], :cam_sum.shape[2]]
+            # flipped maps are flipped back in image space, where they align
+            full_sum[keys] += full.sum(0) if not flip else full[0] + full[1].flip(-1)
+            cam_sum[keys] += cam.sum(0) if not flip else cam[0] + cam[1].flip(-1)
         return keys, max_normalize(cam_sum[keys]), max_normalize(full_sum[keys])
 
     @staticmethod
