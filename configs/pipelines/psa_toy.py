@@ -8,6 +8,9 @@ vars = dict(
     psa_config='configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py',
     psa_ckpt='@last_checkpoint {work_dir}/affinitynet',
     affinity_labels='{work_dir}/affinity_labels',
+    affinity_ids='{data_root}/ImageSets/Segmentation/train.txt',
+    # AffinityNet's backbone starts from the CAM network (no ImageNet weights here)
+    affinity_init='{cam_ckpt}',
 )
 _data = _base_._data
 cam_steps = [s for s in _base_.steps if s['name'] in ('toy_data', 'train_cam', 'cams')]
@@ -17,13 +20,12 @@ psa_steps = [
         name='affinity_labels',
         shard=True,
         cmd=['tools/mine_affinity_labels.py', '{data_root}/JPEGImages', '{cams}',
-             '{affinity_labels}', '--ids',
-             '{data_root}/ImageSets/Segmentation/train.txt']),
+             '{affinity_labels}', '--ids', '{affinity_ids}']),
     dict(
         name='train_affinitynet',
         cmd=['tools/train.py', '{psa_config}', '--work-dir',
              '{work_dir}/affinitynet', '--resume', '--cfg-options', *_data,
-             'model.backbone.init_cfg.checkpoint={cam_ckpt}',
+             'model.backbone.init_cfg.checkpoint={affinity_init}',
              'train_dataloader.dataset.data_prefix.relation_path={affinity_labels}']),
     dict(
         name='psa_labels',

@@ -95,3 +95,21 @@ def test_pipelines_name_the_variant_of_each_row():
         assert (CONFIGS.parent / script).exists(), script
     for key in ('psa_config', 'mix_config', 'cam_config'):
         assert (CONFIGS.parent / mix.vars[key]).exists(), mix.vars[key]
+
+
+@pytest.mark.parametrize('name,rows,init', [
+    ('psa_r38_voc12', ('cam_r38_miou', 'psa_r38_miou'), 'resnet38'),
+    ('affinitynet_r50_voc12', ('cam_r50_miou', 'affinitynet_r50_miou'), 'resnet50'),
+])
+def test_voc_variant_pipelines(name, rows, init):
+    cfg = Config.fromfile(str(CONFIGS / 'pipelines' / f'{name}.py'))
+    assert cfg.work_dir == f'work_dirs/{name}'
+    assert [s['name'] for s in cfg.steps] == [
+        'train_cam', 'cams', 'affinity_labels', 'train_affinitynet', 'psa_labels']
+    summary = {}
+    for step in cfg.steps:
+        summary.update(step.get('summary', {}))
+    assert set(rows) <= set(summary) and 'psa_miou' not in summary
+    assert init in cfg.vars.affinity_init  # ImageNet start as PSA, not the CAM net
+    for key in ('psa_config', 'cam_config'):
+        assert (CONFIGS.parent / cfg.vars[key]).exists(), cfg.vars[key]
