@@ -1,5 +1,5 @@
 """AffinityNet (Ahn and Kwak, CVPR 2018): pixel affinities learned from CAMs."""
-from typing import List, Tuple
+from typing import List
 
 import torch.nn.functional as F
 from mmengine.structures import PixelData
