@@ -35,7 +35,10 @@ psa_steps = [
              'test_evaluator.0.cam_dir={cams}',
              'test_evaluator.0.out_dir={work_dir}/psa_labels'],
         work_dir='{work_dir}/affinitynet',
-        summary=dict(psa_miou='psa/mIoU')),
+        summary=dict(
+            psa_miou='psa/mIoU',
+            psa_best_miou='psa/best_mIoU',
+            psa_best_alpha='psa/best_alpha')),
 ]
 steps = cam_steps + psa_steps
 ablation_rows = dict(_delete_=True)

@@ -77,7 +77,9 @@ test_evaluator = [
         source='affinity',
         alpha=16,
         beta=8,
-        num_iters=256),
+        num_iters=256,
+        # also score other background powers, as the CAMs' threshold sweep
+        sweep_alphas=(4, 8, 16, 24, 32)),
 ]
 
 # PSA's schedule scaled down: SGD lr 0.1 without momentum (as PSA), 10x on the

@@ -7,5 +7,6 @@ train_dataloader = dict(dataset=dict(data_prefix=dict(
     relation_path=cam_work_dir + '/affinity_labels')))
 test_evaluator = [
     dict(type='PSALabelMetric', cam_dir=cam_work_dir + '/cams',
-         out_dir=cam_work_dir + '/affinitynet_r50_labels')
+         out_dir=cam_work_dir + '/affinitynet_r50_labels',
+         sweep_alphas=(4, 8, 16, 24, 32))
 ]

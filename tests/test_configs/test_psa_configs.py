@@ -87,7 +87,7 @@ def test_pipelines_name_the_variant_of_each_row():
     names = [s['name'] for s in psa.steps]
     assert names[:3] == ['toy_data', 'train_cam', 'cams']
     assert names[3:] == ['affinity_labels', 'train_affinitynet', 'psa_labels']
-    assert psa.steps[-1]['summary'] == {'psa_miou': 'psa/mIoU'}
+    assert psa.steps[-1]['summary']['psa_miou'] == 'psa/mIoU'
     assert not psa.ablation_rows
     mix = Config.fromfile(str(CONFIGS / 'pipelines' / 'psa_irn_mix_toy.py'))
     summary = {}

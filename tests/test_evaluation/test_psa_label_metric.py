@@ -75,3 +75,20 @@ def test_boundary_source(tmp_path):
 def test_unknown_source():
     with pytest.raises(ValueError, match='source'):
         PSALabelMetric(cam_dir='x', source='edges')
+
+
+def test_alpha_sweep(tmp_path):
+    sample = make_sample(tmp_path)
+    # a weak CAM on the rest of the object: background or not depends on alpha
+    high = np.zeros((1, 32, 48), np.float32)
+    high[0, 8:24, 8:32] = 1.0
+    high[0, 8:24, 32:40] = 0.3
+    save_cams(str(tmp_path / 'img1.npz'), [1], high[:, ::4, ::4], high)
+    metric = PSALabelMetric(cam_dir=str(tmp_path), source='none',
+                            sweep_alphas=(1, 16, 64))
+    res = _run(metric, sample)
+    assert res['psa/mIoU@16'] == res['psa/mIoU']
+    assert res['psa/best_mIoU'] == max(res[f'psa/mIoU@{a}'] for a in (1, 16, 64))
+    assert res['psa/best_alpha'] in (1., 16., 64.)
+    # a weak background power (alpha = 1) leaves more background than alpha = 64
+    assert res['psa/mIoU@1'] != res['psa/mIoU@64']

@@ -50,7 +50,8 @@ test_evaluator = [
         source='affinity',
         alpha=16,
         beta=8,
-        num_iters=256)
+        num_iters=256,
+        sweep_alphas=(4, 8, 16, 24, 32))
 ]
 optim_wrapper = dict(
     type='OptimWrapper',

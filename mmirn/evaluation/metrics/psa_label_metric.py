@@ -1,13 +1,15 @@
 """Write PSA semantic pseudo labels in a test loop and score their mIoU."""
-from typing import Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
 
 from mmirn.pseudo.cam_io import cam_path, load_cams
 from mmirn.pseudo.psa import psa_label
+from mmirn.pseudo.semantic import confusion_matrix, miou_from_confusion
 from mmirn.registry import METRICS
-from .sem_label_metric import SemLabelMetric, sample_img_id, stride4_map
+from .sem_label_metric import (SemLabelMetric, gt_semantic, sample_img_id,
+                               stride4_map)
 
 SOURCES = ('affinity', 'boundary', 'none')
 
@@ -36,6 +38,9 @@ class PSALabelMetric(SemLabelMetric):
         beta (float): Affinity power of the walk. Defaults to 8.
         num_iters (int): Walk steps. Defaults to 256.
         stride (int): Stride of the affinity or boundary map. Defaults to 8.
+        sweep_alphas (Sequence[float]): Also report ``mIoU@<alpha>`` for these
+            background powers (and ``best_alpha``), the counterpart of the
+            CAMs' threshold sweep; the PNGs keep ``alpha``. Defaults to ().
         skip_done (bool): Reuse existing PNGs. Defaults to True.
         collect_device (str): Defaults to 'cpu'.
         prefix (str, optional): Metric name prefix. Defaults to None ('psa').
@@ -51,6 +56,7 @@ class PSALabelMetric(SemLabelMetric):
                  beta: float = 8.,
                  num_iters: int = 256,
                  stride: int = 8,
+                 sweep_alphas: Sequence[float] = (),
                  skip_done: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -69,8 +75,11 @@ class PSALabelMetric(SemLabelMetric):
         self.source = source
         self.alpha = alpha
         self.stride = stride
+        self.sweep_alphas = tuple(sweep_alphas)
 
-    def make_label(self, sample: dict) -> np.ndarray:
+    def make_label(self,
+                   sample: dict,
+                   alpha: Optional[float] = None) -> np.ndarray:
         """Synthesise the label of one sample (no file I/O but the CAMs)."""
         cams = load_cams(cam_path(self.cam_dir, sample_img_id(sample)))
         cam = torch.from_numpy(cams['high_res'].astype(np.float32))
@@ -82,6 +91,39 @@ class PSALabelMetric(SemLabelMetric):
         elif self.source == 'boundary':
             walk['boundary'] = stride4_map(sample, 'pred_boundary', size)
         return psa_label(
-            cam, cams['keys'], (h, w), alpha=self.alpha, radius=self.radius,
+            cam, cams['keys'], (h, w),
+            alpha=self.alpha if alpha is None else alpha, radius=self.radius,
             beta=self.beta, num_iters=self.num_iters, stride=self.stride,
             **walk)
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        """Write the labels; with ``sweep_alphas`` also score every power."""
+        start = len(self.results)
+        super().process(data_batch, data_samples)
+        if not self.sweep_alphas:
+            return
+        num_classes = len(self.dataset_meta['classes'])
+        for i, sample in enumerate(data_samples, start):
+            gt = gt_semantic(sample)
+            if gt is None:
+                continue
+            sweep = [
+                confusion_matrix(self.make_label(sample, a), gt, num_classes)
+                for a in self.sweep_alphas
+            ]
+            self.results[i] = (self.results[i], np.stack(sweep))
+
+    def compute_metrics(self, results: List) -> Dict[str, float]:
+        """mIoU (percent), and per swept background power."""
+        sweeps = [r[1] for r in results if isinstance(r, tuple)]
+        metrics = super().compute_metrics(
+            [r[0] if isinstance(r, tuple) else r for r in results])
+        if sweeps:
+            total = np.sum(sweeps, axis=0)
+            mious = [round(100 * miou_from_confusion(c)[0], 2) for c in total]
+            for alpha, miou in zip(self.sweep_alphas, mious):
+                metrics[f'mIoU@{alpha:g}'] = miou
+            metrics['best_alpha'] = float(
+                self.sweep_alphas[int(np.argmax(mious))])
+            metrics['best_mIoU'] = max(mious)
+        return metrics
