@@ -101,7 +101,7 @@ def test_pipelines_name_the_variant_of_each_row():
     for step in mix.steps:
         script = step['cmd'][0]
         assert (CONFIGS.parent / script).exists(), script
-    for key in ('psa_config', 'mix_config', 'cam_config'):
+    for key in ('psa_config', 'mix_config'):
         assert (CONFIGS.parent / mix.vars[key]).exists(), mix.vars[key]
 
 
