@@ -60,19 +60,21 @@ def line_points(dy: int, dx: int) -> List[Tuple[int, int]]:
 
 
 @lru_cache(maxsize=None)
-def _line_table(radius: int) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _line_table(radius: int, device: str) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     directions = _offsets(radius)
     points, ptr = [], [0]
     for dy, dx in directions:
         points += line_points(dy, dx)
         ptr.append(len(points))
-    return (torch.tensor(directions, dtype=torch.int32).view(-1, 2),
-            torch.tensor(points, dtype=torch.int32).view(-1, 2),
-            torch.tensor(ptr, dtype=torch.int32))
+    return (torch.tensor(directions, dtype=torch.int32, device=device).view(-1, 2),
+            torch.tensor(points, dtype=torch.int32, device=device).view(-1, 2),
+            torch.tensor(ptr, dtype=torch.int32, device=device))
 
 
 def line_table(radius: int, device='cpu'):
     """Directions and their lines packed as int32 tensors for the kernels.
+
+    Cached per radius and device; the tensors must not be modified.
 
     Args:
         radius (int): Search radius.
@@ -84,4 +86,7 @@ def line_table(radius: int, device='cpu'):
         (P, 2), the (y, x) offsets of every line one after the other, and
         ``ptr`` (D + 1,), where line d is ``points[ptr[d]:ptr[d + 1]]``.
     """
-    return tuple(t.to(device) for t in _line_table(radius))
+    device = torch.device(device)
+    if device.type == 'cuda' and device.index is None:
+        device = torch.device('cuda', torch.cuda.current_device())
+    return _line_table(radius, str(device))

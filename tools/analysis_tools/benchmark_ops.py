@@ -169,11 +169,10 @@ def worker(case, device, repeat, quick, result_path):
 
 def measure(case, device, repeat, quick, tmp):
     result = os.path.join(tmp, case + '.json')
-    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='65536')  # return freed blocks at once
     subprocess.run([
         sys.executable, __file__, '--worker', case, '--device', device, '--repeat',
         str(repeat), '--result', result
-    ] + (['--quick'] if quick else []), check=True, env=env)
+    ] + (['--quick'] if quick else []), check=True)
     with open(result) as f:
         figures = json.load(f)
     figures['out'] = torch.load(result + '.pt')
