@@ -21,9 +21,11 @@ env: $(EXT_STAMP)
 $(PYTHON):
 	python3 -m venv $(ENV_DIR)
 
+# setup_env.sh's editable install also builds the extension in place
 $(ENV_STAMP): $(PYTHON) setup.py tools/setup_env.sh requirements/*.txt
 	bash tools/setup_env.sh $(PYTHON)
 	touch $@
+	@mkdir -p build && touch $(EXT_STAMP)
 
 # Rebuild the compiled ops in place when their sources change (ninja: only what changed).
 $(EXT_STAMP): $(ENV_STAMP) $(EXT_SOURCES)
