@@ -1,4 +1,5 @@
-# IRNet on the toy benchmark, CPU-sized: the toy CAM classifier's ResNet-18 (frozen),
+# IRNet on the toy benchmark, CPU-sized: the toy CAM classifier's quarter-width
+# ResNet-18 (configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py, frozen),
 # 300 iterations of batch 8 on 128 x 128 crops of the mined relation labels.
 #
 #   train: python tools/train.py configs/irn/irn_r18_1xb8-300i_toyvoc-128x128.py
@@ -12,11 +13,11 @@ _base_ = [
     '../_base_/models/irn_r50.py', '../_base_/datasets/toy_voc_cls.py',
     '../_base_/default_runtime.py'
 ]
-# Outputs of the CAM steps (configs/cam/cam_r18_1xb16-10e_toyvoc-128x128.py) and of this
-# one; absolute, as the dataset joins relative prefixes with its data_root.
+# Outputs of the CAM steps and of this one; absolute, as the dataset joins relative
+# prefixes with its data_root; pipelines override them with --cfg-options.
 work_root = '{{fileDirname}}/../../work_dirs'
-cam_work_dir = work_root + '/cam_r18_1xb16-10e_toyvoc-128x128'
-cam_checkpoint = cam_work_dir + '/epoch_10.pth'
+cam_work_dir = work_root + '/cam_r18_1xb8-30e_toyvoc-128x128'
+cam_checkpoint = cam_work_dir + '/epoch_30.pth'
 cam_dir = cam_work_dir + '/cams'
 relation_dir = cam_work_dir + '/relations'
 out_dir = work_root + '/{{fileBasenameNoExtension}}'
@@ -26,11 +27,13 @@ model = dict(
     data_preprocessor=dict(size=crop_size),
     backbone=dict(
         depth=18,
+        stem_channels=16,
+        base_channels=16,
         init_cfg=dict(
             type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
     # a narrower displacement branch for the smaller backbone
     decode_head=dict(
-        in_channels=(64, 64, 128, 256, 512),
+        in_channels=(16, 16, 32, 64, 128),
         disp_channels=(32, 64, 128, 128, 128),
         disp_fuse_channels=128))
 

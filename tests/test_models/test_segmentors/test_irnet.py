@@ -127,3 +127,7 @@ def test_irn_configs_build(name):
     cfg.model.backbone.init_cfg = None
     model = MODELS.build(cfg.model)
     assert model.decode_head.loss_decode.radius == 10
+    # the head's in_channels match the backbone's levels
+    with torch.no_grad():
+        boundary, disp = model._forward(torch.randn(1, 3, 64, 64))
+    assert boundary.shape == (1, 1, 16, 16) and disp.shape == (1, 2, 16, 16)
