@@ -45,7 +45,7 @@ def test_voc_config_paper_setting():
 
 
 def test_toy_config_without_pretrained_weights():
-    cfg = Config.fromfile(str(CAM_DIR / 'cam_r18_1xb16-10e_toyvoc-128x128.py'))
+    cfg = Config.fromfile(str(CAM_DIR / 'cam_r18_1xb8-30e_toyvoc-128x128.py'))
     assert cfg.model.backbone.depth == 18
     assert cfg.model.backbone.init_cfg is None
     assert cfg.model.cam_head.num_classes == 5

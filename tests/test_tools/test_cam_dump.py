@@ -17,7 +17,7 @@ from mmirn.pseudo import load_cams
 from mmirn.registry import MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
-TOY_CONFIG = ROOT / 'configs/cam/cam_r18_1xb16-10e_toyvoc-128x128.py'
+TOY_CONFIG = ROOT / 'configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py'
 NUM_IMAGES = 7  # odd: the 2-process sampler pads one rank with a repeat
 
 KILLER = '''
