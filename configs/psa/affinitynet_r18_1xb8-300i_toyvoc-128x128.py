@@ -1,12 +1,12 @@
 # AffinityNet on the toy benchmark, CPU-sized: the toy CAM classifier's ResNet-18
-# (half width, from its checkpoint; its stride-8 layer2 and stride-16 layer3 /
+# (quarter width, from its checkpoint; its stride-8 layer2 and stride-16 layer3 /
 # layer4 resized to stride 8), trained on PSA's affinity labels, 128 x 128 crops,
 # batch 8 x 300 iterations. To fit 2 CPU cores only layer4 and the head train
 # (PSA trains the whole backbone: frozen_stages=0).
 #
 #   affinity labels: python tools/mine_affinity_labels.py data/toy_voc/JPEGImages \
-#       work_dirs/cam_r18_1xb16-10e_toyvoc-128x128/cams \
-#       work_dirs/cam_r18_1xb16-10e_toyvoc-128x128/affinity_labels
+#       work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/cams \
+#       work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/affinity_labels
 #   train: python tools/train.py configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py
 #   labels + mIoU: python tools/test.py configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py \
 #       work_dirs/affinitynet_r18_1xb8-300i_toyvoc-128x128/iter_300.pth
@@ -15,8 +15,8 @@ _base_ = [
     '../_base_/default_runtime.py'
 ]
 work_root = '{{fileDirname}}/../../work_dirs'
-cam_work_dir = work_root + '/cam_r18_1xb16-10e_toyvoc-128x128'
-cam_checkpoint = cam_work_dir + '/epoch_10.pth'
+cam_work_dir = work_root + '/cam_r18_1xb8-30e_toyvoc-128x128'
+cam_checkpoint = cam_work_dir + '/epoch_30.pth'
 cam_dir = cam_work_dir + '/cams'
 affinity_label_dir = cam_work_dir + '/affinity_labels'
 out_dir = work_root + '/{{fileBasenameNoExtension}}'
@@ -26,8 +26,8 @@ model = dict(
     data_preprocessor=dict(size=crop_size),
     backbone=dict(
         depth=18,
-        stem_channels=32,
-        base_channels=32,
+        stem_channels=16,
+        base_channels=16,
         strides=(1, 2, 2, 1),
         dilations=(1, 1, 1, 1),
         norm_cfg=dict(type='BN', requires_grad=False),
@@ -35,7 +35,7 @@ model = dict(
         frozen_stages=3,
         init_cfg=dict(
             type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
-    decode_head=dict(in_channels=(64, 128, 256)))
+    decode_head=dict(in_channels=(32, 64, 128)))
 
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),
