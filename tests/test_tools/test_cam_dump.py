@@ -101,7 +101,14 @@ def _metrics(work_dir):
     logs = sorted(glob.glob(osp.join(work_dir, '*', '*.json')))
     assert logs, f'no metric log in {work_dir}'
     with open(logs[-1]) as f:
-        return json.loads(f.readlines()[-1])
+        text = f.read()
+    # the log may hold several JSON objects back to back; take the last one
+    decoder, pos, last = json.JSONDecoder(), 0, None
+    while pos < len(text.rstrip()):
+        last, pos = decoder.raw_decode(text, pos)
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return last
 
 
 def _files(cam_dir):
