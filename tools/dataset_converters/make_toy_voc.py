@@ -46,7 +46,7 @@ from PIL import Image, ImageDraw
 
 CLASSES = ('stripes', 'checks', 'dots', 'rings', 'zigzag')
 # Bump when the generated content changes, so that old outputs are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SPLITS = ('train', 'val')
 # Per-image outputs: folder -> file extension.
 IMAGE_DIRS = dict(JPEGImages='jpg', SegmentationClass='png',
@@ -80,6 +80,15 @@ PHOTO_WINDOWS = dict(
 EXTENT_RANGE = (0.2, 0.45)  # object diameter
 CUE_FRACTION_RANGE = (0.25, 0.45)  # share of the object covered by the cue
 PERIOD_RANGE = (6.0, 12.0)  # texture period in pixels
+# Ink colour of each class's texture, drawn on a dark backing. Texture and colour
+# together make the cue learnable by a small network trained from scratch on CPU.
+CUE_COLOURS = dict(
+    stripes=(1.0, 0.2, 0.15),
+    checks=(0.2, 0.95, 0.2),
+    dots=(0.25, 0.55, 1.0),
+    rings=(1.0, 0.9, 0.1),
+    zigzag=(0.95, 0.25, 1.0))
+CUE_BACKING = (0.06, 0.06, 0.06)
 MIN_VISIBLE = 0.6  # visible share of an occluded object and of its cue
 TOUCH_PROB = 0.6  # chance that a repeated class touches its sibling
 
@@ -515,16 +524,19 @@ def _paint_object(rng, img, obj, yy, xx, h, w):
     rim_w = rng.uniform(1.0, 2.0)
     shade = shade * (1 - 0.3 * np.clip(1 - f / rim_w, 0, 1))
     body = colour * shade[..., None]
-    # Class cue: high-contrast ink on the cue region only.
-    lum = colour @ np.array([0.299, 0.587, 0.114])
-    ink = (rng.uniform(0.02, 0.15, size=3) if lum > 0.45 else
-           rng.uniform(0.85, 0.98, size=3))
+    # Class cue: the class's ink colour in its texture on a dark backing, on the cue
+    # region only (the body keeps its class-agnostic colour elsewhere).
+    ink = np.array(CUE_COLOURS[CLASSES[obj['label']]], np.float32) * rng.uniform(
+        0.85, 1.0)
     cy_c, cx_c = (v.mean() for v in np.nonzero(cue))
     # At least ~2.5 periods across the cue region, so the pattern reads.
     period = min(rng.uniform(*PERIOD_RANGE),
                  max(PERIOD_RANGE[0], np.sqrt(cue.sum()) / 2.5))
     texture = cue_texture(CLASSES[obj['label']], rng, yy[win] - cy_c,
                           xx[win] - cx_c, period)
+    cue_win = cue[win].astype(np.float32)[..., None]
+    backing = np.array(CUE_BACKING, np.float32) * shade[..., None]
+    body = body * (1 - cue_win) + backing * cue_win
     texture = texture * cue[win]
     body = body * (1 - texture[..., None]) + ink * texture[..., None]
     img[win] = img[win] * (1 - alpha) + np.clip(body, 0, 1) * alpha
