@@ -17,9 +17,6 @@ def parse_args():
         '--work-dir',
         help='the directory to save the file containing evaluation metrics')
     parser.add_argument(
-        '--out', type=str,
-        help='directory where the predicted segmentation maps are saved')
-    parser.add_argument(
         '--show-dir', help='directory where painted images will be saved')
     parser.add_argument(
         '--cfg-options',
@@ -72,9 +69,6 @@ def main():
 
     if args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
-    if args.out is not None:
-        cfg.test_evaluator['output_dir'] = args.out
-        cfg.test_evaluator['keep_results'] = True
 
     runner = Runner.from_cfg(cfg)
     runner.test()

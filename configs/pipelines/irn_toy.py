@@ -4,8 +4,8 @@
 work_dir = 'work_dirs/demo'
 vars = dict(
     data_root='data/toy_voc',
-    cam_config='configs/cam/cam_r18_1xb16-10e_toyvoc-128x128.py',
-    irn_config='configs/irn/irn_r18_1xb16-300i_toyvoc-128x128.py',
+    cam_config='configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py',
+    irn_config='configs/irn/irn_r18_1xb8-300i_toyvoc-128x128.py',
     cam_ckpt='@last_checkpoint {work_dir}/cam',
     irn_ckpt='@last_checkpoint {work_dir}/irn',
     cams='{work_dir}/cams',
