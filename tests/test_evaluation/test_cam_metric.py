@@ -61,8 +61,8 @@ def test_cam_metric_sweep_and_best_threshold():
 
 def test_cam_metric_default_sweep_and_missing_field():
     metric = CAMMetric()
-    assert metric.thresholds[0] == 0.05 and metric.thresholds[-1] == 0.6
-    assert len(metric.thresholds) == 12
+    assert metric.thresholds[0] == 0.05 and metric.thresholds[-1] == 0.95
+    assert len(metric.thresholds) == 19
     metric.dataset_meta = dict(classes=CLASSES)
     with pytest.raises(KeyError, match='cams'):
         metric.process({}, [WSSSDataSample().to_dict()])

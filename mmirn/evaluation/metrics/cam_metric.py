@@ -66,7 +66,7 @@ class CAMMetric(BaseMetric):
 
     Args:
         thresholds (Sequence[float], optional): Background thresholds. Defaults to
-            None (0.05, 0.10, ..., 0.60).
+            None (0.05, 0.10, ..., 0.95).
         ignore_index (int): Label to ignore. Defaults to 255.
         collect_device (str): Defaults to 'cpu'.
         prefix (str, optional): Prefix of the metric names. Defaults to None.
@@ -81,7 +81,7 @@ class CAMMetric(BaseMetric):
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if thresholds is None:
-            thresholds = np.round(np.arange(1, 13) * 0.05, 2)
+            thresholds = np.round(np.arange(1, 20) * 0.05, 2)
         self.thresholds = [float(t) for t in thresholds]
         self.ignore_index = ignore_index
 
