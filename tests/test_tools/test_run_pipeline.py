@@ -1,6 +1,7 @@
 """The pipeline runner: steps in order, metrics into summary.json, resume after a kill."""
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from mmengine.config import Config
@@ -75,3 +76,28 @@ def test_redo_and_unknown_step(tmp_path):
     assert (_count(out, 'a'), _count(out, 'bb')) == (1, 2)
     with pytest.raises(ValueError, match='unknown step'):
         pipeline.run(only=['nope'])
+
+
+PIPELINES = sorted((Path(__file__).resolve().parents[2] / 'configs' / 'pipelines').glob('*.py'))
+
+
+def test_pipelines_are_found():
+    assert len(PIPELINES) >= 2
+
+
+@pytest.mark.parametrize('path', PIPELINES, ids=lambda p: p.name)
+def test_shipped_pipeline_resolves(path, tmp_path, capsys):
+    """Every var resolves and every script / config a step names exists."""
+    repo = path.parents[2]
+    cfg = Config.fromfile(str(path))
+    Pipeline(cfg, str(tmp_path), dry_run=True).run()
+    commands = [line for line in capsys.readouterr().out.splitlines()
+                if line.startswith('[pipeline] ') and ': /' in line]
+    assert len(commands) == len(cfg.steps)
+    for step in cfg.steps:
+        for arg in step['cmd']:
+            if arg.endswith('.py') and '{' not in arg:
+                assert (repo / arg).exists(), f'{path.name}: {arg} does not exist'
+    for name, value in cfg.get('vars', {}).items():
+        if isinstance(value, str) and value.endswith('.py'):
+            assert (repo / value).exists(), f'{path.name}: {name}={value} does not exist'
