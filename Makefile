@@ -21,15 +21,17 @@ env: $(EXT_STAMP)
 $(PYTHON):
 	python3 -m venv $(ENV_DIR)
 
-# setup_env.sh's editable install also builds the extension in place
 $(ENV_STAMP): $(PYTHON) setup.py tools/setup_env.sh requirements/*.txt
 	bash tools/setup_env.sh $(PYTHON)
 	touch $@
-	@mkdir -p build && touch $(EXT_STAMP)
 
 # Rebuild the compiled ops in place when their sources change (ninja: only what changed).
+# (setup_env.sh's editable install already builds it once: skip if it is up to date)
 $(EXT_STAMP): $(ENV_STAMP) $(EXT_SOURCES)
-	$(PYTHON) setup.py -q build_ext --inplace
+	@so=$$(ls mmirn/_ext*.so 2>/dev/null | head -n 1); \
+	if [ -z "$$so" ] || [ -n "$$(find mmirn/ops/csrc -type f -newer "$$so")" ]; then \
+		$(PYTHON) setup.py -q build_ext --inplace; \
+	fi
 	@mkdir -p build && touch $@
 
 test: env

@@ -115,7 +115,6 @@ def _files(cam_dir):
     return sorted(osp.basename(p) for p in glob.glob(osp.join(cam_dir, '*.npz')))
 
 
-@pytest.mark.slow
 def test_one_and_two_processes_match(setup):
     tmp, config, ckpt = setup
     one, dir1 = _run(tmp, config, ckpt, 'one')
@@ -135,7 +134,6 @@ def test_one_and_two_processes_match(setup):
     assert m1['cam_dump/written'] == NUM_IMAGES
 
 
-@pytest.mark.slow
 def test_killed_dump_resumes(setup):
     tmp, config, ckpt = setup
     killed, cam_dir = _run(tmp, tmp / 'cam_tiny_killed.py', ckpt, 'resume')
