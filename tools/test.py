@@ -1,12 +1,11 @@
 """Test (or run an inference / pseudo-label step of) a model from a config."""
 import argparse
 import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from mmirn.utils import prepare_dist_cfg, register_all_modules
+from mmirn.utils import load_tool_config, register_all_modules
 
 
 def parse_args():
@@ -53,17 +52,7 @@ def main():
     args = parse_args()
     register_all_modules(init_default_scope=False)
 
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    prepare_dist_cfg(cfg)
-
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    cfg = load_tool_config(args)
 
     cfg.load_from = args.checkpoint
 

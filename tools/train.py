@@ -2,13 +2,12 @@
 import argparse
 import logging
 import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from mmirn.utils import prepare_dist_cfg, register_all_modules
+from mmirn.utils import load_tool_config, register_all_modules
 
 
 def parse_args():
@@ -48,18 +47,7 @@ def main():
     args = parse_args()
     register_all_modules(init_default_scope=False)
 
-    cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    prepare_dist_cfg(cfg)
-
-    # work_dir: CLI > config > ./work_dirs/<config name>
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    cfg = load_tool_config(args)
 
     if args.amp:
         optim_wrapper = cfg.optim_wrapper.type

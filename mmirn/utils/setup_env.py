@@ -1,4 +1,9 @@
+import os.path as osp
+
 from mmengine import DefaultScope
+from mmengine.config import Config
+
+from .dist import prepare_dist_cfg
 
 
 def register_all_modules(init_default_scope: bool = True) -> None:
@@ -18,3 +23,23 @@ def register_all_modules(init_default_scope: bool = True) -> None:
         if DefaultScope.get_current_instance() is None or \
                 not DefaultScope.check_instance_created('mmirn'):
             DefaultScope.get_instance('mmirn', scope_name='mmirn')
+
+
+def load_tool_config(args):
+    """The config of ``tools/train.py`` / ``tools/test.py`` with their CLI applied.
+
+    Reads ``args.config``, records ``args.launcher``, merges ``args.cfg_options``,
+    picks the distributed backend (:func:`prepare_dist_cfg`) and sets ``work_dir``:
+    ``--work-dir`` > the config's > ``./work_dirs/<config name>``.
+    """
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    prepare_dist_cfg(cfg)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    return cfg
