@@ -2,6 +2,7 @@
 import argparse
 import os
 
+import torch
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
@@ -61,6 +62,10 @@ def main():
 
     runner = Runner.from_cfg(cfg)
     runner.test()
+    # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort
+    # ("terminate called without an active exception") and fail a finished run
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ import argparse
 import logging
 import os
 
+import torch
 from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
@@ -70,6 +71,10 @@ def main():
 
     runner = Runner.from_cfg(cfg)
     runner.train()
+    # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort
+    # ("terminate called without an active exception") and fail a finished run
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
 
 
 if __name__ == '__main__':

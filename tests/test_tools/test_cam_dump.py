@@ -115,6 +115,9 @@ def _files(cam_dir):
     return sorted(osp.basename(p) for p in glob.glob(osp.join(cam_dir, '*.npz')))
 
 
+# Slow, and its metric comparison is flaky: CAM files match byte for byte, but mIoU
+# values have differed by 0.01 between the 1- and 2-process runs (cause not found yet).
+@pytest.mark.slow
 def test_one_and_two_processes_match(setup):
     tmp, config, ckpt = setup
     one, dir1 = _run(tmp, config, ckpt, 'one')
