@@ -69,6 +69,14 @@ steps = [
             _abl_cam='ins/cam_ap50',
             _abl_cam_boundary='ins/cam_boundary_ap50',
             _abl_full='ins/ap50')),
+    # IRN Figure 9 (image | CAM | displacement | boundary | instances | classes): one
+    # PNG for each of the first 6 images and report/figure9.png with the first 4
+    dict(
+        name='report',
+        cmd=['tools/visualize_irn.py', '{irn_config}', '{irn_ckpt}', '--cams', '{cams}',
+             '--sem-labels', '{work_dir}/sem_labels', '--ins-labels',
+             '{work_dir}/ins_labels', '--out', '{work_dir}/report', '--cfg-options',
+             *_data]),
 ]
 ablation_rows = {
     'CAM': '_abl_cam',
