@@ -14,7 +14,6 @@ Example::
         --out work_dirs/demo/report
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
@@ -114,7 +113,6 @@ def write_png(path, rgb):
                             [cv2.IMWRITE_PNG_COMPRESSION, 9])
     assert ok, f'PNG encoding failed for {path}'
     atomic_write(path, lambda f: f.write(data.tobytes()), suffix='.png')
-    os.chmod(path, 0o644)  # the temp file behind atomic_write is private (0600)
 
 
 def draw_one(model, dataset, index, img_id, args):

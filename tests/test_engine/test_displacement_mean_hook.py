@@ -57,3 +57,37 @@ def test_displacement_mean_hook_stores_the_mean():
     DisplacementMeanHook(max_batches=1).after_train_iter(runner, 0)
     assert torch.allclose(model.decode_head.disp_mean,
                           torch.tensor([1., -1.]))
+
+
+def test_displacement_mean_hook_with_an_infinite_loader():
+    """The training loader of IRN configs never ends (InfiniteSampler)."""
+    from mmengine.dataset import InfiniteSampler, pseudo_collate
+
+    class Images(torch.utils.data.Dataset):
+
+        def __len__(self):
+            return 5
+
+        def __getitem__(self, i):
+            return torch.full((3, 4, 4), float(i))
+
+    def collate(batch):
+        return dict(inputs=torch.stack(pseudo_collate(batch)))
+
+    dataset = Images()
+    loader = torch.utils.data.DataLoader(
+        dataset,
+        batch_size=2,
+        sampler=InfiniteSampler(dataset, shuffle=True),
+        collate_fn=collate)
+    model = FakeIRNet()
+    runner = SimpleNamespace(
+        model=model,
+        train_dataloader=loader,
+        logger=MMLogger.get_instance('test_disp_mean_infinite'),
+        iter=9,
+        max_iters=10)
+    DisplacementMeanHook().after_train_iter(runner, 0)
+    # every image once: mean of 0..4
+    assert torch.allclose(model.decode_head.disp_mean,
+                          torch.tensor([2., -1.]))

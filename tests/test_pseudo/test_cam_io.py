@@ -53,3 +53,13 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path):
         atomic_write(path, broken)
     assert open(path, 'rb').read() == b'old'
     assert os.listdir(tmp_path) == ['x.bin']
+
+
+def test_atomic_write_gives_the_umask_mode(tmp_path):
+    path = str(tmp_path / 'a.bin')
+    old = os.umask(0o022)
+    try:
+        atomic_write(path, lambda f: f.write(b'x'))
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == 0o644

@@ -2,9 +2,10 @@
 from typing import Optional
 
 import torch
-from mmengine.dist import all_reduce
+from mmengine.dist import all_reduce, get_dist_info
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from torch.utils.data import DataLoader, Subset
 
 from mmirn.registry import HOOKS
 
@@ -14,7 +15,9 @@ class DisplacementMeanHook(Hook):
     """Centre IRNet's displacement field at the end of training.
 
     After the last training iteration the model predicts the
-    displacement of every batch of the training dataloader in eval mode and
+    displacement of the training set once (this rank's share, with the training
+    pipeline, a sequential loader and no workers: the training loader itself
+    may be infinite or hold persistent workers) in eval mode and
     stores the mean (dy, dx) in the head's ``disp_mean`` buffer, which is part
     of the state dict and so of the final checkpoint, and is subtracted at
     inference. Runs before ``CheckpointHook`` (priority ``ABOVE_NORMAL``).
@@ -35,6 +38,22 @@ class DisplacementMeanHook(Hook):
         if self.is_last_train_iter(runner):
             self.update_mean(runner)
 
+    @staticmethod
+    def finite_loader(loader):
+        """One pass over this rank's share of the loader's dataset."""
+        if not isinstance(loader, DataLoader):
+            return loader
+        rank, world_size = get_dist_info()
+        dataset = loader.dataset
+        if world_size > 1:
+            dataset = Subset(dataset, range(rank, len(dataset), world_size))
+        return DataLoader(
+            dataset,
+            batch_size=loader.batch_size,
+            shuffle=False,
+            num_workers=0,
+            collate_fn=loader.collate_fn)
+
     @torch.no_grad()
     def update_mean(self, runner) -> None:
         """Compute the mean displacement over the training dataloader."""
@@ -47,7 +66,7 @@ class DisplacementMeanHook(Hook):
         count = 0
         was_training = model.training
         model.eval()
-        for i, data in enumerate(runner.train_dataloader):
+        for i, data in enumerate(self.finite_loader(runner.train_dataloader)):
             if self.max_batches is not None and i >= self.max_batches:
                 break
             # training=True pads the batch to one size like in training
