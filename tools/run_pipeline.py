@@ -8,6 +8,9 @@ A pipeline config lists ``steps``; each is a command a user could run alone (``t
 ``tools/test.py``, a tool script). Finished steps are recorded in ``<work_dir>/pipeline/`` and
 skipped on the next run, so a killed pipeline resumes where it stopped; inside a step the
 tools resume themselves (``--resume`` for training, skip-if-done writers for inference).
+A step runs again when it is named in ``--redo`` or when a step it ``needs`` (default: the
+step before it) finished after it; its ``outputs`` (paths the tools would otherwise reuse)
+are then removed first, so nothing stale is kept.
 Inference steps are sharded over ``--gpus`` processes with ``torchrun`` (gloo on CPU).
 At the end a summary table is printed and saved as ``<work_dir>/summary.json``.
 """
@@ -17,6 +20,7 @@ import json
 import os
 import os.path as osp
 import shlex
+import shutil
 import string
 import subprocess
 import sys
@@ -88,6 +92,30 @@ class Pipeline:
 
     def is_done(self, name):
         return osp.exists(self.done_path(name))
+
+    def finished_at(self, name):
+        return osp.getmtime(self.done_path(name)) if self.is_done(name) else None
+
+    def stale_reason(self, step, previous):
+        """Why a finished step must run again (a needed step finished later), or None."""
+        needs = step.get('needs', [previous] if previous else [])
+        mine = self.finished_at(step['name'])
+        for need in needs:
+            theirs = self.finished_at(need)
+            if theirs is not None and theirs > mine:
+                return f'"{need}" finished after it'
+        return None
+
+    def clear_outputs(self, step):
+        """Remove what a finished step wrote before running it again."""
+        for path in self.fill(step.get('outputs', [])):
+            print(f'[pipeline] {step["name"]}: removing {path}', flush=True)
+            if self.dry_run:
+                continue
+            if osp.isdir(path):
+                shutil.rmtree(path)
+            elif osp.exists(path):
+                os.remove(path)
 
     def record(self, name, record):
         tmp = self.done_path(name) + '.tmp'
@@ -163,13 +191,21 @@ class Pipeline:
         for i, step in enumerate(steps, 1):
             name = step['name']
             prefix = f'[pipeline] ({i}/{len(steps)}) {name}'
+            previous = names[i - 2] if i > 1 else None
             if only is not None and name not in only:
                 continue
-            if self.is_done(name) and name not in redo:
+            stale = self.is_done(name) and self.stale_reason(step, previous)
+            if self.is_done(name) and name not in redo and not stale:
                 with open(self.done_path(name)) as f:
                     record = json.load(f)
                 print(f'{prefix}: done earlier, skipped', flush=True)
             else:
+                if self.is_done(name):
+                    why = 'asked to redo' if name in redo else stale
+                    print(f'{prefix}: running again ({why})', flush=True)
+                    self.clear_outputs(step)
+                    if not self.dry_run:  # a kill now must not leave it 'done'
+                        os.remove(self.done_path(name))
                 start = time.time()
                 self.run_command(name, self.command(step))
                 if self.dry_run:
@@ -200,17 +236,17 @@ class Pipeline:
 
 
 def format_summary(summary):
-    lines = ['', f'Summary of {summary["config"]}', '-' * 48]
-    for key, value in summary.items():
-        if key in ('config', 'seconds', 'ablation') or isinstance(value, dict):
-            continue
-        lines.append(f'{key:<32}{_fmt(value):>16}')
-    if summary.get('ablation'):
+    rows = [(key, value) for key, value in summary.items()
+            if key not in ('config', 'seconds', 'ablation') and not isinstance(value, dict)]
+    ablation = [(f'  {row}', value) for row, value in summary.get('ablation', {}).items()]
+    width = max([len(k) for k, _ in rows + ablation] + [32]) + 2
+    lines = ['', f'Summary of {summary["config"]}', '-' * (width + 10)]
+    lines += [f'{key:<{width}}{_fmt(value):>10}' for key, value in rows]
+    if ablation:
         lines.append('ablation (instance AP50)')
-        for row, value in summary['ablation'].items():
-            lines.append(f'  {row:<30}{_fmt(value):>16}')
+        lines += [f'{key:<{width}}{_fmt(value):>10}' for key, value in ablation]
     total = sum(summary.get('seconds', {}).values())
-    lines.append(f'{"time of the steps (s)":<32}{total:>16.1f}')
+    lines.append(f'{"time of the steps (s)":<{width}}{total:>10.1f}')
     return '\n'.join(lines)
 
 

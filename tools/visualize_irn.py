@@ -8,8 +8,8 @@ Writes ``<out>/<img_id>.png`` per image and ``<out>/figure9.png`` (the first
 
 Example::
 
-    python tools/visualize_irn.py configs/irn/irn_r18_1xb8-300i_toyvoc-128x128.py \\
-        work_dirs/demo/irn/iter_300.pth --cams work_dirs/demo/cams \\
+    python tools/visualize_irn.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py \\
+        work_dirs/demo/irn/iter_900.pth --cams work_dirs/demo/cams \\
         --sem-labels work_dirs/demo/sem_labels --ins-labels work_dirs/demo/ins_labels \\
         --out work_dirs/demo/report
 """

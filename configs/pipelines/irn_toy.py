@@ -5,15 +5,16 @@ work_dir = 'work_dirs/demo'
 vars = dict(
     data_root='data/toy_voc',
     cam_config='configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py',
-    irn_config='configs/irn/irn_r18_1xb8-300i_toyvoc-128x128.py',
+    irn_config='configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py',
     cam_ckpt='@last_checkpoint {work_dir}/cam',
     irn_ckpt='@last_checkpoint {work_dir}/irn',
     cams='{work_dir}/cams',
     relations='{work_dir}/relations',
-    # IRN's thresholds (relations fg 0.30 / bg 0.05, labels bg 0.25) fit VOC CAMs, whose
-    # mIoU peaks at a background threshold of about 0.15. The toy CAMs (a small network
-    # trained from scratch) are broader and peak at about 0.60, so the toy pipeline sets
-    # the confident areas and the label threshold around that peak instead.
+    # IRN's thresholds (relations fg 0.30 / bg 0.05, labels bg 0.25, CAM-only instances
+    # 0.15) fit VOC CAMs, whose mIoU peaks at a background threshold of about 0.15. The
+    # toy CAMs (a small network trained from scratch) are broader and peak at 0.60-0.65,
+    # so the toy pipeline sets the confident areas and the label thresholds (semantic and
+    # instance, all three ablation rows) around that peak instead.
     rel_fg_thr='0.7',
     rel_bg_thr='0.3',
     sem_bg_thr='0.6',
@@ -30,13 +31,15 @@ steps = [
     dict(
         name='train_cam',
         cmd=['tools/train.py', '{cam_config}', '--work-dir', '{work_dir}/cam',
-             '--resume', '--cfg-options', *_data]),
+             '--resume', '--cfg-options', *_data],
+        outputs=['{work_dir}/cam']),
     dict(
         name='cams',
         shard=True,
         cmd=['tools/test.py', '{cam_config}', '{cam_ckpt}', '--work-dir',
              '{work_dir}/cam', '--cfg-options', *_data,
              'model.test_cfg.cam_dir={cams}', 'test_evaluator.1.out_dir={cams}'],
+        outputs=['{cams}'],
         work_dir='{work_dir}/cam',
         summary=dict(cam_miou='cam/mIoU', cam_best_thr='cam/best_thr')),
     dict(
@@ -44,12 +47,14 @@ steps = [
         shard=True,
         cmd=['tools/mine_relations.py', '{data_root}/JPEGImages', '{cams}',
              '{relations}', '--ids', '{data_root}/ImageSets/Segmentation/train.txt',
-             '--fg-thr', '{rel_fg_thr}', '--bg-thr', '{rel_bg_thr}']),
+             '--fg-thr', '{rel_fg_thr}', '--bg-thr', '{rel_bg_thr}'],
+        outputs=['{relations}']),
     dict(
         name='train_irn',
         cmd=['tools/train.py', '{irn_config}', '--work-dir', '{work_dir}/irn', '--resume',
              '--cfg-options', *_data, 'model.backbone.init_cfg.checkpoint={cam_ckpt}',
-             'train_dataloader.dataset.data_prefix.relation_path={relations}']),
+             'train_dataloader.dataset.data_prefix.relation_path={relations}'],
+        outputs=['{work_dir}/irn']),
     dict(
         name='pseudo_labels',
         shard=True,
@@ -59,7 +64,11 @@ steps = [
              'test_evaluator.0.out_dir={work_dir}/sem_labels',
              'test_evaluator.0.bg_thr={sem_bg_thr}',
              'test_evaluator.1.cam_dir={cams}',
+             'test_evaluator.1.label_cfg.bg_thr={sem_bg_thr}',
+             'test_evaluator.1.label_cfg.cam_bg_thr={sem_bg_thr}',
              'test_evaluator.1.out_dir={work_dir}/ins_labels'],
+        outputs=['{work_dir}/sem_labels', '{work_dir}/ins_labels',
+                 '{work_dir}/ins_labels.json'],
         work_dir='{work_dir}/irn',
         summary=dict(
             sem_miou='sem/mIoU',
@@ -76,7 +85,8 @@ steps = [
         cmd=['tools/visualize_irn.py', '{irn_config}', '{irn_ckpt}', '--cams', '{cams}',
              '--sem-labels', '{work_dir}/sem_labels', '--ins-labels',
              '{work_dir}/ins_labels', '--out', '{work_dir}/report', '--cfg-options',
-             *_data]),
+             *_data],
+        outputs=['{work_dir}/report']),
 ]
 ablation_rows = {
     'CAM': '_abl_cam',

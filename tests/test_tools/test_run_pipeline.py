@@ -73,9 +73,45 @@ def test_redo_and_unknown_step(tmp_path):
     pipeline, out = _pipeline(tmp_path)
     pipeline.run()
     pipeline.run(redo=['bb'])
-    assert (_count(out, 'a'), _count(out, 'bb')) == (1, 2)
+    # ccc needs bb (the step before it), so it is stale and runs again too
+    assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (1, 2, 2)
+    pipeline.run()
+    assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (1, 2, 2)
     with pytest.raises(ValueError, match='unknown step'):
         pipeline.run(only=['nope'])
+
+
+def test_redo_removes_outputs_and_follows_needs(tmp_path):
+    script = tmp_path / 'step.py'
+    script.write_text(STEP)
+    steps = [
+        dict(name='a', cmd=[str(script), 'a', '{work_dir}/out'],
+             outputs=['{work_dir}/cache_a']),
+        dict(name='bb', cmd=[str(script), 'bb', '{work_dir}/out']),
+        # needs only 'a'; untouched when bb runs again
+        dict(name='ccc', cmd=[str(script), 'ccc', '{work_dir}/out'], needs=['a']),
+    ]
+    cfg_file = tmp_path / 'pipe.py'
+    cfg_file.write_text(f'steps = {steps!r}\n')
+    pipeline = Pipeline(Config.fromfile(str(cfg_file)), str(tmp_path))
+    out = tmp_path / 'out'
+    cache = tmp_path / 'cache_a'
+    cache.mkdir()
+    (cache / 'old.png').touch()
+    pipeline.run()
+    assert (cache / 'old.png').exists()  # a first (or resumed) run keeps outputs
+    pipeline.run(redo=['bb'])
+    assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (1, 2, 1)
+    pipeline.run(redo=['a'])
+    assert not cache.exists()
+    assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (2, 3, 2)
+    # a redo killed half-way is not recorded as done: the next run resumes it
+    (out / 'kill_a').touch()
+    with pytest.raises(RuntimeError, match='"a" failed'):
+        pipeline.run(redo=['a'])
+    (out / 'kill_a').unlink()
+    pipeline.run()
+    assert (_count(out, 'a'), _count(out, 'bb'), _count(out, 'ccc')) == (4, 4, 3)
 
 
 PIPELINES = sorted((Path(__file__).resolve().parents[2] / 'configs' / 'pipelines').glob('*.py'))

@@ -17,7 +17,7 @@ from mmirn.utils import register_all_modules
 from mmirn.visualization import colour_wheel
 
 ROOT = Path(__file__).resolve().parents[2]
-IRN_CONFIG = ROOT / 'configs' / 'irn' / 'irn_r18_1xb8-300i_toyvoc-128x128.py'
+IRN_CONFIG = ROOT / 'configs' / 'irn' / 'irn_r18_1xb8-900i_toyvoc-128x128.py'
 
 
 def _load(name, path):

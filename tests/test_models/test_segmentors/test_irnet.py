@@ -109,7 +109,7 @@ def test_displacement_branch_lr_mult():
 
 
 @pytest.mark.parametrize('name', [
-    'irn_r18_1xb8-300i_toyvoc-128x128.py', 'irn_r50_1xb32-3e_voc12aug-512x512.py'
+    'irn_r18_1xb8-900i_toyvoc-128x128.py', 'irn_r50_1xb32-3e_voc12aug-512x512.py'
 ])
 def test_irn_configs_build(name):
     from pathlib import Path
@@ -118,8 +118,9 @@ def test_irn_configs_build(name):
     path = Path(__file__).parents[3] / 'configs' / 'irn' / name
     cfg = Config.fromfile(str(path))
     assert cfg.model.backbone.init_cfg.prefix == 'backbone.'
+    # IRN's 10x on the VOC config; the toy config keeps 1x (see its comment)
     assert cfg.optim_wrapper.paramwise_cfg.custom_keys['decode_head.disp_'][
-        'lr_mult'] == 10.
+        'lr_mult'] == (1. if 'toyvoc' in name else 10.)
     assert [h.type for h in cfg.custom_hooks] == ['DisplacementMeanHook']
     assert {m.type for m in cfg.test_evaluator} == {
         'SemLabelMetric', 'InstanceLabelMetric'
