@@ -4,6 +4,10 @@ For each image id, reads ``<cam-dir>/<id>.npz`` (full-resolution CAMs) and
 ``<img-dir>/<id><img-suffix>``, and writes ``<out-dir>/<id>.png`` (uint8: 0
 confident background, c + 1 confident foreground class c, 255 neutral), the
 format of IRN's relation labels, so datasets read it as ``relation_path``.
+The background powers are PSA's 4 / 32 (``--alpha-low`` / ``--alpha-high``),
+or those of thresholds of the max CAM (``--fg-thr`` / ``--bg-thr``, the power
+whose background score equals the CAM there: PSA's are 0.28 / 0.08 for VOC
+CAMs that peak near 0.15).
 Finished images are skipped, so a killed run resumes. Shard over processes
 with ``--launcher pytorch`` and/or ``--workers N`` processes per rank.
 
@@ -16,8 +20,8 @@ import argparse
 from functools import partial
 
 from mmirn.pseudo import PSA_CRF_CFG, mine_affinity_labels
+from mmirn.pseudo.affinity_labels import alpha_from_threshold
 from mmirn.pseudo.mining import mine_all
-
 
 
 def parse_args(argv=None):
@@ -36,6 +40,12 @@ def parse_args(argv=None):
     parser.add_argument(
         '--alpha-high', type=float, default=32.,
         help='background power of the confident background map')
+    parser.add_argument(
+        '--fg-thr', type=float,
+        help='confident foreground above this max CAM: sets --alpha-low')
+    parser.add_argument(
+        '--bg-thr', type=float,
+        help='confident background below this max CAM: sets --alpha-high')
     parser.add_argument('--crf-iters', type=int, default=10)
     parser.add_argument(
         '--no-crf', action='store_true', help='skip the dense CRF')
@@ -51,6 +61,10 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.fg_thr is not None:
+        args.alpha_low = alpha_from_threshold(args.fg_thr)
+    if args.bg_thr is not None:
+        args.alpha_high = alpha_from_threshold(args.bg_thr)
     crf_cfg = dict(enabled=False) if args.no_crf else dict(
         PSA_CRF_CFG, num_iters=args.crf_iters)
     mine_all(args, partial(

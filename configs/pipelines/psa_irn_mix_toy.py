@@ -2,11 +2,12 @@
 #   python tools/run_pipeline.py configs/pipelines/psa_irn_mix_toy.py
 # Rows: cam_miou (CAMs at their best threshold), sem_miou (IRN), psa_miou (PSA's
 # AffinityNet walk), irn_boundary_psa_bg_miou (IRN's boundary affinities walking
-# PSA's alpha-16 background). Shares work_dir and step names with irn_toy.py and
-# psa_toy.py, so the steps either of them finished are skipped.
+# PSA's background, at the power of psa_toy.py's psa_bg_thr). Shares work_dir and
+# step names with irn_toy.py and psa_toy.py, so the steps either of them finished
+# are skipped.
 _base_ = ['./psa_toy.py']
 vars = dict(
-    mix_config='configs/psa/irn-psa-bg_r18_1xb8-300i_toyvoc-128x128.py')
+    mix_config='configs/psa/irn-psa-bg_r18_1xb8-900i_toyvoc-128x128.py')
 _data = _base_._data
 mix_steps = [
     dict(
@@ -15,7 +16,10 @@ mix_steps = [
         cmd=['tools/test.py', '{mix_config}', '{irn_ckpt}', '--work-dir',
              '{work_dir}/irn_psa_bg', '--cfg-options', *_data,
              'test_evaluator.0.cam_dir={cams}',
-             'test_evaluator.0.out_dir={work_dir}/irn_psa_bg_labels'],
+             'test_evaluator.0.out_dir={work_dir}/irn_psa_bg_labels',
+             'test_evaluator.0.bg_thr={psa_bg_thr}'],
+        needs=['train_irn'],
+        outputs=['{work_dir}/irn_psa_bg_labels'],
         work_dir='{work_dir}/irn_psa_bg',
         summary=dict(irn_boundary_psa_bg_miou='irn_psa_bg/mIoU')),
 ]

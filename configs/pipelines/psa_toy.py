@@ -1,16 +1,25 @@
 # The PSA recipe on the toy benchmark, on the CAMs of the IRN pipeline (same steps,
 # same work_dir, so a run of either reuses the other's finished CAM steps):
 #   python tools/run_pipeline.py configs/pipelines/psa_toy.py [--launcher pytorch --gpus 2]
-# CAMs -> affinity labels (alpha 4 / 32 + CRF) -> AffinityNet -> PSA labels (walked
-# alpha-16 background, beta 8, t 256) -> mIoU, next to the CAMs' best-threshold mIoU.
+# CAMs -> affinity labels (two background powers + CRF) -> AffinityNet -> PSA labels
+# (walked background, beta 8, t 256) -> mIoU, next to the CAMs' best-threshold mIoU.
 _base_ = ['./irn_toy.py']
 vars = dict(
-    psa_config='configs/psa/affinitynet_r18_1xb8-300i_toyvoc-128x128.py',
+    psa_config='configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py',
     psa_ckpt='@last_checkpoint {work_dir}/affinitynet',
     affinity_labels='{work_dir}/affinity_labels',
     affinity_ids='{data_root}/ImageSets/Segmentation/train.txt',
     # AffinityNet's backbone starts from the CAM network (no ImageNet weights here)
     affinity_init='{cam_ckpt}',
+    # PSA's background powers are thresholds of the max CAM in disguise: the score
+    # (1 - max CAM)^alpha equals the CAM at t with alpha = ln t / ln(1 - t). PSA's
+    # alpha 4 / 32 (affinity labels) and 16 (labels) are t = 0.28 / 0.08 / 0.12,
+    # around VOC CAMs' peak (0.15), like IRN's 0.30 / 0.05 / 0.25. The toy CAMs peak
+    # at 0.60, so PSA takes the IRN toy thresholds set around that peak: alpha
+    # 0.30 / 3.4 / 0.557 (alpha 16 leaves the toy labels near all background).
+    aff_fg_thr='{rel_fg_thr}',
+    aff_bg_thr='{rel_bg_thr}',
+    psa_bg_thr='{sem_bg_thr}',
 )
 _data = _base_._data
 cam_steps = [s for s in _base_.steps if s['name'] in ('toy_data', 'train_cam', 'cams')]
@@ -20,23 +29,32 @@ psa_steps = [
         name='affinity_labels',
         shard=True,
         cmd=['tools/mine_affinity_labels.py', '{data_root}/JPEGImages', '{cams}',
-             '{affinity_labels}', '--ids', '{affinity_ids}']),
+             '{affinity_labels}', '--ids', '{affinity_ids}',
+             '--fg-thr', '{aff_fg_thr}', '--bg-thr', '{aff_bg_thr}'],
+        needs=['cams'],
+        outputs=['{affinity_labels}']),
     dict(
         name='train_affinitynet',
         cmd=['tools/train.py', '{psa_config}', '--work-dir',
              '{work_dir}/affinitynet', '--resume', '--cfg-options', *_data,
              'model.backbone.init_cfg.checkpoint={affinity_init}',
-             'train_dataloader.dataset.data_prefix.relation_path={affinity_labels}']),
+             'train_dataloader.dataset.data_prefix.relation_path={affinity_labels}'],
+        needs=['affinity_labels'],
+        outputs=['{work_dir}/affinitynet']),
     dict(
         name='psa_labels',
         shard=True,
         cmd=['tools/test.py', '{psa_config}', '{psa_ckpt}', '--work-dir',
              '{work_dir}/affinitynet', '--cfg-options', *_data,
              'test_evaluator.0.cam_dir={cams}',
-             'test_evaluator.0.out_dir={work_dir}/psa_labels'],
+             'test_evaluator.0.out_dir={work_dir}/psa_labels',
+             'test_evaluator.0.bg_thr={psa_bg_thr}'],
+        needs=['train_affinitynet'],
+        outputs=['{work_dir}/psa_labels'],
         work_dir='{work_dir}/affinitynet',
         summary=dict(
             psa_miou='psa/mIoU',
+            psa_alpha='psa/alpha',
             psa_best_miou='psa/best_mIoU',
             psa_best_alpha='psa/best_alpha')),
 ]

@@ -7,7 +7,14 @@ only where the CAMs are high, and a high power (alpha = 32) a weak background
 that stays only where the CAMs are near zero. Confident foreground comes from
 the low-alpha map, confident background from the high-alpha map, and the rest
 is neutral (255), in the format of IRN's relation labels.
+
+The powers are thresholds in disguise: without a CRF the arg-max over the
+background and the CAMs is background exactly where ``max_c M_c < t`` with
+``(1 - t)^alpha = t`` (:func:`alpha_from_threshold`). PSA's 4 / 16 / 32 are
+t = 0.28 / 0.12 / 0.08, set around VOC CAMs whose mIoU peaks near t = 0.15;
+CAMs that peak elsewhere need the powers of their own thresholds.
 """
+import math
 from typing import Optional
 
 import numpy as np
@@ -19,6 +26,24 @@ from .relations import IGNORE_INDEX
 PSA_CRF_CFG = dict(
     num_iters=10, pos_xy_std=3., pos_w=3., bi_xy_std=80., bi_rgb_std=13.,
     bi_w=10.)
+
+
+def alpha_from_threshold(thr: float) -> float:
+    """The background power whose score equals the max CAM at ``thr``.
+
+    ``(1 - thr)^alpha = thr``, i.e. ``alpha = ln(thr) / ln(1 - thr)``: with
+    it the arg-max over ``(1 - max_c M_c)^alpha`` and the CAMs is background
+    exactly where ``max_c M_c < thr`` (a lower power moves it up).
+
+    Args:
+        thr (float): Background threshold of the max CAM, in (0, 1).
+
+    Returns:
+        float: The power alpha (16 for thr = 0.123, 1 for 0.5, 0.557 for 0.6).
+    """
+    if not 0 < thr < 1:
+        raise ValueError(f'the threshold must be in (0, 1), got {thr}')
+    return math.log(thr) / math.log1p(-thr)
 
 
 def bg_scores(cams: np.ndarray, alpha: float) -> np.ndarray:

@@ -12,8 +12,8 @@ from mmirn.registry import METRICS, MODELS
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
 PSA_R38 = CONFIGS / 'psa' / 'psa_r38_1xb8-8e_voc12aug-448x448.py'
 AFF_R50 = CONFIGS / 'psa' / 'affinitynet_r50_1xb8-8e_voc12aug-448x448.py'
-AFF_TOY = CONFIGS / 'psa' / 'affinitynet_r18_1xb8-300i_toyvoc-128x128.py'
-MIX_TOY = CONFIGS / 'psa' / 'irn-psa-bg_r18_1xb8-300i_toyvoc-128x128.py'
+AFF_TOY = CONFIGS / 'psa' / 'affinitynet_r18_1xb8-600i_toyvoc-128x128.py'
+MIX_TOY = CONFIGS / 'psa' / 'irn-psa-bg_r18_1xb8-900i_toyvoc-128x128.py'
 MIX_VOC = CONFIGS / 'psa' / 'irn-psa-bg_r50_1xb32-3e_voc12aug-512x512.py'
 CAM_R38 = CONFIGS / 'psa' / 'cam_r38_1xb8-15e_voc12aug-448x448.py'
 
@@ -45,7 +45,7 @@ def test_exact_psa_and_r50_variant_share_the_recipe():
 
 
 @pytest.mark.parametrize('path', [PSA_R38, AFF_R50, AFF_TOY])
-def test_affinitynet_configs_build_with_stride_8_levels(path):
+def test_affinitynet_configs_build_at_their_test_stride(path):
     import torch
     cfg = Config.fromfile(str(path))
     if cfg.model.backbone.type == 'WideResNet38':
@@ -53,12 +53,34 @@ def test_affinitynet_configs_build_with_stride_8_levels(path):
         # builds every config at full size)
         cfg.model.backbone.widen_factor = 0.125
         cfg.model.decode_head.in_channels = (64, 128, 512)
+    stride = cfg.model.test_cfg.stride
     model = _build(cfg)
     model.eval()
     with torch.no_grad():
         feats = model.extract_feat(torch.zeros(1, 3, 64, 64))
-    assert feats[0].shape[-2:] == (8, 8)
+    assert feats[0].shape[-2:] == (64 // stride, 64 // stride)
     assert [f.shape[1] for f in feats] == list(cfg.model.decode_head.in_channels)
+    # the labels are synthesised at the stride the model predicts at
+    (metric, ) = cfg.test_evaluator
+    assert metric.get('stride', 8) == stride
+
+
+def test_toy_affinitynet_predicts_at_stride_4_with_the_toy_alpha():
+    import torch
+    from mmirn.structures import WSSSDataSample
+    cfg = Config.fromfile(str(AFF_TOY))
+    cfg.model.backbone.init_cfg = None
+    model = _build(cfg)
+    model.eval()
+    with torch.no_grad():
+        (out, ) = model.predict(
+            torch.zeros(1, 3, 72, 80),
+            [WSSSDataSample(metainfo=dict(img_shape=(70, 77)))])
+    assert out.pred_affinity.data.shape == (34, 18, 20)  # ceil(70/4), ceil(77/4)
+    metric = METRICS.build(cfg.test_evaluator[0])
+    # the toy CAMs peak at a background threshold of 0.60: (1 - 0.6)^alpha = 0.6
+    assert abs(metric.alpha - 0.5575) < 1e-3
+    assert any(abs(a - metric.alpha) < 0.01 for a in metric.sweep_alphas)
 
 
 def test_psa_cam_config_builds():
@@ -71,14 +93,16 @@ def test_psa_cam_config_builds():
     assert cfg.model.test_cfg.output_stride == 8
 
 
-@pytest.mark.parametrize('path', [MIX_TOY, MIX_VOC])
-def test_irn_boundary_with_psa_background(path):
+@pytest.mark.parametrize('path,alpha', [(MIX_TOY, 0.5575), (MIX_VOC, 16)])
+def test_irn_boundary_with_psa_background(path, alpha):
     cfg = Config.fromfile(str(path))
     assert cfg.model.type == 'IRNet'
     (metric, ) = cfg.test_evaluator
     assert metric.type == 'PSALabelMetric' and metric.source == 'boundary'
-    assert metric.stride == 4 and metric.alpha == 16
-    assert METRICS.build(metric).prefix == 'irn_psa_bg'
+    assert metric.stride == 4
+    metric = METRICS.build(metric)
+    assert metric.prefix == 'irn_psa_bg'
+    assert abs(metric.alpha - alpha) < 1e-3
     _build(cfg)
 
 
@@ -103,6 +127,29 @@ def test_pipelines_name_the_variant_of_each_row():
         assert (CONFIGS.parent / script).exists(), script
     for key in ('psa_config', 'mix_config'):
         assert (CONFIGS.parent / mix.vars[key]).exists(), mix.vars[key]
+
+
+def test_toy_pipelines_take_the_irn_thresholds(tmp_path):
+    """PSA's powers follow the IRN toy thresholds (set around the CAMs' peak)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'run_pipeline', CONFIGS.parent / 'tools' / 'run_pipeline.py')
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    cfg = Config.fromfile(str(CONFIGS / 'pipelines' / 'psa_irn_mix_toy.py'))
+    pipe = tool.Pipeline(cfg, str(tmp_path), dry_run=True)
+    steps = {s['name']: pipe.fill(s['cmd']) for s in cfg.steps}
+    fg, bg, sem = (pipe.fill(f'{{{k}}}')
+                   for k in ('rel_fg_thr', 'rel_bg_thr', 'sem_bg_thr'))
+    mine = steps['affinity_labels']
+    assert mine[mine.index('--fg-thr') + 1] == fg
+    assert mine[mine.index('--bg-thr') + 1] == bg
+    for name in ('psa_labels', 'irn_psa_bg_labels'):
+        assert f'test_evaluator.0.bg_thr={sem}' in steps[name]
+    # each PSA step reruns after the step it reads, not after the IRN report
+    needs = {s['name']: s.get('needs') for s in cfg.steps}
+    assert needs['affinity_labels'] == ['cams']
+    assert needs['irn_psa_bg_labels'] == ['train_irn']
 
 
 @pytest.mark.parametrize('name,rows,init', [

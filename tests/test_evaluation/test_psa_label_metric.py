@@ -92,3 +92,38 @@ def test_alpha_sweep(tmp_path):
     assert res['psa/best_alpha'] in (1., 16., 64.)
     # a weak background power (alpha = 1) leaves more background than alpha = 64
     assert res['psa/mIoU@1'] != res['psa/mIoU@64']
+
+
+def test_bg_thr_sets_alpha(tmp_path):
+    sample = make_sample(tmp_path)
+    metric = PSALabelMetric(cam_dir=str(tmp_path), bg_thr=0.6, num_iters=64)
+    assert abs((1 - 0.6)**metric.alpha - 0.6) < 1e-9
+    res = _run(metric, sample)
+    assert res['psa/alpha'] == round(metric.alpha, 4)
+    assert PSALabelMetric(cam_dir=str(tmp_path)).alpha == 16
+    with pytest.raises(ValueError, match='not both'):
+        PSALabelMetric(cam_dir='x', alpha=16, bg_thr=0.6)
+
+
+def test_walked_sweep_matches_one_metric_per_power(tmp_path):
+    sample = make_sample(tmp_path)
+    high = np.zeros((1, 32, 48), np.float32)
+    high[0, 8:24, 8:32] = 1.0
+    high[0, 8:24, 32:40] = 0.3
+    high[0, :8] = 0.2
+    save_cams(str(tmp_path / 'img1.npz'), [1], high[:, ::4, ::4], high)
+    alphas = (0.5, 2, 16)
+    out_dir = tmp_path / 'psa'
+    sweep = _run(PSALabelMetric(cam_dir=str(tmp_path), out_dir=str(out_dir),
+                                alpha=2, num_iters=32, sweep_alphas=alphas),
+                 sample)
+    for alpha in alphas:
+        single = _run(PSALabelMetric(cam_dir=str(tmp_path), alpha=alpha,
+                                     num_iters=32), sample)
+        assert sweep[f'psa/mIoU@{alpha:g}'] == single['psa/mIoU']
+    assert sweep['psa/mIoU'] == sweep['psa/mIoU@2']
+    # resumed from the PNG, the sweep is still walked
+    again = _run(PSALabelMetric(cam_dir=str(tmp_path), out_dir=str(out_dir),
+                                alpha=2, num_iters=32, sweep_alphas=alphas),
+                 sample)
+    assert again == sweep

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from mmirn.pseudo import bg_scores, mine_affinity_labels
+from mmirn.pseudo.affinity_labels import alpha_from_threshold
 
 
 def _crafted():
@@ -56,3 +57,29 @@ def test_mine_affinity_labels_with_crf():
     assert (label[12:28, 42:53] == 2).all()
     assert (label[:5] == 0).all() and (label[-5:] == 0).all()
     assert set(np.unique(label)) <= {0, 2, 5, 255}
+
+
+@pytest.mark.parametrize('alpha,thr', [(4, 0.2755), (16, 0.1228), (32, 0.0770)])
+def test_alpha_from_threshold_inverts_psa_powers(alpha, thr):
+    assert abs(alpha_from_threshold(thr) - alpha) < 0.01 * alpha
+    t = 0.6
+    assert abs((1 - t)**alpha_from_threshold(t) - t) < 1e-9
+    assert alpha_from_threshold(0.5) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        alpha_from_threshold(1.0)
+
+
+def test_threshold_powers_split_the_max_cam_at_the_thresholds():
+    """Without a CRF the labels are the thresholds of the max CAM."""
+    rng = np.random.default_rng(0)
+    cams = rng.random((2, 20, 30)).astype(np.float32)
+    img = np.zeros((20, 30, 3), np.uint8)
+    label = mine_affinity_labels(
+        img, np.array([0, 3]), cams, alpha_from_threshold(0.7),
+        alpha_from_threshold(0.3), crf_cfg=dict(enabled=False))
+    peak = cams.max(0)
+    fg = np.where(cams[0] >= cams[1], 1, 4)
+    expected = np.full((20, 30), 255, np.uint8)
+    expected[peak > 0.7] = fg[peak > 0.7]
+    expected[peak < 0.3] = 0
+    np.testing.assert_array_equal(label, expected)

@@ -4,6 +4,7 @@ import torch
 
 from mmirn.ops import search_directions
 from mmirn.pseudo import pool_to_stride, psa_label, psa_scores
+from mmirn.pseudo.psa import psa_labels
 
 
 def test_pool_to_stride_pads_with_zeros():
@@ -83,3 +84,29 @@ def test_affinity_of_the_wrong_size_raises():
     import pytest
     with pytest.raises(ValueError, match='affinity of size'):
         psa_scores(_cams(), (32, 48), affinity=torch.zeros(34, 3, 6))
+
+
+def test_one_walk_for_many_powers_equals_one_walk_each():
+    torch.manual_seed(0)
+    h, w = 30, 45
+    cams = torch.rand(2, h, w).numpy()
+    walks = [
+        dict(affinity=torch.rand(len(search_directions(5)), 4, 6)),
+        dict(boundary=torch.rand(8, 12), stride=4, beta=10),
+    ]
+    alphas = (0.5, 1, 16)
+    for walk in walks:
+        labels = psa_labels(cams, [1, 4], (h, w), alphas, num_iters=20, **walk)
+        assert len(labels) == 3
+        for alpha, label in zip(alphas, labels):
+            ref = psa_label(cams, [1, 4], (h, w), alpha=alpha, num_iters=20,
+                            **walk)
+            np.testing.assert_array_equal(label, ref)
+        # a weaker background power leaves more background
+        assert (labels[0] == 0).sum() > (labels[2] == 0).sum()
+
+
+def test_labels_without_classes_are_background():
+    (label, ) = psa_labels(np.zeros((0, 16, 24), np.float32), [], (16, 24),
+                           [0.5], affinity=torch.rand(34, 2, 3))
+    assert label.shape == (16, 24) and (label == 0).all()
