@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 DEMO_CONFIG ?= configs/pipelines/irn_toy.py
 DEMO_ARGS ?=
 
-.PHONY: env test test-all demo clean-env
+.PHONY: env test test-all demo demo-compare clean-env
 
 env: $(EXT_STAMP)
 
@@ -42,6 +42,11 @@ test-all: env
 
 demo: env
 	$(PYTHON) tools/run_pipeline.py $(DEMO_CONFIG) $(DEMO_ARGS)
+
+# CAM / IRN / PSA / IRN boundary + PSA background on the same CAMs (same work_dir as
+# `make demo`, whose finished steps it reuses)
+demo-compare: env
+	$(PYTHON) tools/run_pipeline.py configs/pipelines/psa_irn_mix_toy.py $(DEMO_ARGS)
 
 clean-env:
 	rm -rf $(ENV_DIR) build mmirn/_ext*.so

@@ -224,11 +224,16 @@ class Pipeline:
 
     def write_summary(self, results):
         summary = dict(config=self.cfg.filename, **results)
+        # rows naming the variant behind a summary key (the keys stay as they are)
+        rows = self.cfg.get('comparison_rows', {})
+        comparison = {row: results.get(key) for row, key in rows.items()}
         rows = self.cfg.get('ablation_rows', {})
         if rows:
             summary['ablation'] = {row: results.pop(key, None) for row, key in rows.items()}
             for key in rows.values():
                 summary.pop(key, None)
+        if comparison:
+            summary['comparison'] = comparison
         with open(osp.join(self.work_dir, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=2)
         print(format_summary(summary), flush=True)
@@ -237,14 +242,18 @@ class Pipeline:
 
 def format_summary(summary):
     rows = [(key, value) for key, value in summary.items()
-            if key not in ('config', 'seconds', 'ablation') and not isinstance(value, dict)]
+            if not isinstance(value, dict) and key != 'config']
     ablation = [(f'  {row}', value) for row, value in summary.get('ablation', {}).items()]
-    width = max([len(k) for k, _ in rows + ablation] + [32]) + 2
+    comparison = [(f'  {row}', v) for row, v in summary.get('comparison', {}).items()]
+    width = max([len(k) for k, _ in rows + ablation + comparison] + [32]) + 2
     lines = ['', f'Summary of {summary["config"]}', '-' * (width + 10)]
     lines += [f'{key:<{width}}{_fmt(value):>10}' for key, value in rows]
     if ablation:
         lines.append('ablation (instance AP50)')
         lines += [f'{key:<{width}}{_fmt(value):>10}' for key, value in ablation]
+    if comparison:
+        lines.append('comparison (semantic pseudo labels, mIoU, same CAMs)')
+        lines += [f'{key:<{width}}{_fmt(value):>10}' for key, value in comparison]
     total = sum(summary.get('seconds', {}).values())
     lines.append(f'{"time of the steps (s)":<{width}}{total:>10.1f}')
     return '\n'.join(lines)

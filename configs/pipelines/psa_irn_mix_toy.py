@@ -29,3 +29,11 @@ ablation_rows = {
     'CAM + boundary (random walk)': '_abl_cam_boundary',
     'CAM + displacement + boundary (IRN)': '_abl_full',
 }
+# the CAM / IRN / PSA table of summary.json: which variant produced which key
+comparison_rows = {
+    '_delete_': True,
+    'CAM (cam_r18, best bg threshold)': 'cam_miou',
+    'IRN (irn_r18, boundary walk)': 'sem_miou',
+    'PSA (affinitynet_r18, feature-affinity walk)': 'psa_miou',
+    'IRN boundary + PSA background (irn-psa-bg_r18)': 'irn_boundary_psa_bg_miou',
+}

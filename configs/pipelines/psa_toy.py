@@ -60,3 +60,7 @@ psa_steps = [
 ]
 steps = cam_steps + psa_steps
 ablation_rows = dict(_delete_=True)
+comparison_rows = {
+    'CAM (cam_r18, best bg threshold)': 'cam_miou',
+    'PSA (affinitynet_r18, feature-affinity walk)': 'psa_miou',
+}

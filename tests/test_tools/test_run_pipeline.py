@@ -51,6 +51,19 @@ def test_runs_steps_and_writes_summary(tmp_path):
     assert set(summary['seconds']) == {'a', 'bb', 'ccc'}
 
 
+def test_comparison_rows(tmp_path, capsys):
+    pipeline, out = _pipeline(tmp_path)
+    pipeline.cfg['comparison_rows'] = {'method A (config a)': 'a_value',
+                                       'method C (config ccc)': 'ccc_value'}
+    pipeline.run()
+    summary = json.loads((tmp_path / 'summary.json').read_text())
+    assert summary['comparison'] == {'method A (config a)': 10.0,
+                                     'method C (config ccc)': 30.0}
+    assert summary['ccc_value'] == 30.0  # the keys stay
+    printed = capsys.readouterr().out
+    assert 'comparison' in printed and 'method C (config ccc)' in printed
+
+
 def test_resume_after_kill_skips_finished_steps(tmp_path):
     pipeline, out = _pipeline(tmp_path)
     out.mkdir()
