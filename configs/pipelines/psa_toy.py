@@ -14,12 +14,14 @@ vars = dict(
     # PSA's background powers are thresholds of the max CAM in disguise: the score
     # (1 - max CAM)^alpha equals the CAM at t with alpha = ln t / ln(1 - t). PSA's
     # alpha 4 / 32 (affinity labels) and 16 (labels) are t = 0.28 / 0.08 / 0.12,
-    # around VOC CAMs' peak (0.15), like IRN's 0.30 / 0.05 / 0.25. The toy CAMs peak
-    # at 0.60, so PSA takes the IRN toy thresholds set around that peak: alpha
-    # 0.30 / 3.4 / 0.557 (alpha 16 leaves the toy labels near all background).
+    # around VOC CAMs' peak (0.15, alpha 11.7), like IRN's 0.30 / 0.05 / 0.25. The
+    # toy CAMs peak at 0.65 (alpha 0.41); at the same ratio to the peak's power as in
+    # irn_toy.py, PSA's label alpha 16 becomes 0.56, t = 0.6 (alpha 16 leaves the toy
+    # labels near all background). The affinity labels take IRN's toy confident
+    # areas 0.7 / 0.3: alpha 0.30 / 3.4.
     aff_fg_thr='{rel_fg_thr}',
     aff_bg_thr='{rel_bg_thr}',
-    psa_bg_thr='{sem_bg_thr}',
+    psa_bg_thr='0.6',
 )
 _data = _base_._data
 cam_steps = [s for s in _base_.steps if s['name'] in ('toy_data', 'train_cam', 'cams')]

@@ -130,8 +130,12 @@ def test_pipelines_name_the_variant_of_each_row():
 
 
 def test_toy_pipelines_take_the_irn_thresholds(tmp_path):
-    """PSA's powers follow the IRN toy thresholds (set around the CAMs' peak)."""
+    """The toy thresholds keep the VOC ones' ratio of background power to the
+    CAM peak's (0.15 on VOC, cam_bg_thr on the toy); the affinity labels take
+    IRN's toy confident areas."""
     import importlib.util
+
+    from mmirn.pseudo import alpha_from_threshold as alpha
     spec = importlib.util.spec_from_file_location(
         'run_pipeline', CONFIGS.parent / 'tools' / 'run_pipeline.py')
     tool = importlib.util.module_from_spec(spec)
@@ -139,13 +143,18 @@ def test_toy_pipelines_take_the_irn_thresholds(tmp_path):
     cfg = Config.fromfile(str(CONFIGS / 'pipelines' / 'psa_irn_mix_toy.py'))
     pipe = tool.Pipeline(cfg, str(tmp_path), dry_run=True)
     steps = {s['name']: pipe.fill(s['cmd']) for s in cfg.steps}
-    fg, bg, sem = (pipe.fill(f'{{{k}}}')
-                   for k in ('rel_fg_thr', 'rel_bg_thr', 'sem_bg_thr'))
+    fg, bg, sem, peak, psa = (
+        pipe.fill(f'{{{k}}}') for k in ('rel_fg_thr', 'rel_bg_thr', 'sem_bg_thr',
+                                         'cam_bg_thr', 'psa_bg_thr'))
     mine = steps['affinity_labels']
     assert mine[mine.index('--fg-thr') + 1] == fg
     assert mine[mine.index('--bg-thr') + 1] == bg
     for name in ('psa_labels', 'irn_psa_bg_labels'):
-        assert f'test_evaluator.0.bg_thr={sem}' in steps[name]
+        assert f'test_evaluator.0.bg_thr={psa}' in steps[name]
+    assert f'test_evaluator.0.bg_thr={sem}' in steps['pseudo_labels']
+    scale = alpha(float(peak)) / alpha(0.15)
+    assert alpha(float(sem)) == pytest.approx(alpha(0.25) * scale, rel=0.05)
+    assert alpha(float(psa)) == pytest.approx(16 * scale, rel=0.05)
     # each PSA step reruns after the step it reads, not after the IRN report
     needs = {s['name']: s.get('needs') for s in cfg.steps}
     assert needs['affinity_labels'] == ['cams']

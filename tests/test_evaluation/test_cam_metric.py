@@ -66,3 +66,19 @@ def test_cam_metric_default_sweep_and_missing_field():
     metric.dataset_meta = dict(classes=CLASSES)
     with pytest.raises(KeyError, match='cams'):
         metric.process({}, [WSSSDataSample().to_dict()])
+
+
+def test_cam_metric_scores_the_stored_precision():
+    """float32 noise below float16 resolution (e.g. another batch composition
+    when the dump is split over processes) does not move the mIoU."""
+    gt = [[0, 1]]
+
+    def miou(value, **kwargs):
+        metric = CAMMetric(thresholds=[0.6], **kwargs)
+        metric.dataset_meta = dict(classes=CLASSES)
+        metric.process({}, [_sample([[[value, 0.9]]], [0], gt)])
+        return metric.evaluate(1)['cam/mIoU']
+
+    below, above = 0.6 - 1e-6, 0.6 + 1e-6
+    assert miou(below, dtype=None) != miou(above, dtype=None)
+    assert miou(below) == miou(above)

@@ -68,6 +68,12 @@ class CAMMetric(BaseMetric):
         thresholds (Sequence[float], optional): Background thresholds. Defaults to
             None (0.05, 0.10, ..., 0.95).
         ignore_index (int): Label to ignore. Defaults to 255.
+        dtype (str, optional): Round the CAMs to this dtype first, that of the
+            files :class:`CAMWriter` writes (its default is float16), so the
+            mIoU is that of the stored CAMs the later steps read and does not
+            move with float32 noise (e.g. from another batch composition when
+            the run is split over processes). None keeps them as they are.
+            Defaults to 'float16'.
         collect_device (str): Defaults to 'cpu'.
         prefix (str, optional): Prefix of the metric names. Defaults to None.
     """
@@ -77,6 +83,7 @@ class CAMMetric(BaseMetric):
     def __init__(self,
                  thresholds: Optional[Sequence[float]] = None,
                  ignore_index: int = 255,
+                 dtype: Optional[str] = 'float16',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -84,14 +91,18 @@ class CAMMetric(BaseMetric):
             thresholds = np.round(np.arange(1, 20) * 0.05, 2)
         self.thresholds = [float(t) for t in thresholds]
         self.ignore_index = ignore_index
+        self.dtype = getattr(torch, dtype) if dtype else None
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         num_classes = len(self.dataset_meta['classes'])
         for data_sample in data_samples:
             cams = _field(data_sample, 'cams')
             gt = _field(data_sample, 'gt_sem_seg')['data'].squeeze(0).cpu()
+            maps = cams['data'].cpu()
+            if self.dtype is not None:
+                maps = maps.to(self.dtype)
             self.results.append(
-                sweep_areas(cams['data'].cpu(), cams['cam_keys'].cpu(), gt,
+                sweep_areas(maps, cams['cam_keys'].cpu(), gt,
                             self.thresholds, num_classes, self.ignore_index))
 
     def compute_metrics(self, results: List[np.ndarray]) -> Dict[str, float]:
