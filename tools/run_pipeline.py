@@ -194,15 +194,16 @@ class Pipeline:
             previous = names[i - 2] if i > 1 else None
             if only is not None and name not in only:
                 continue
-            stale = self.is_done(name) and self.stale_reason(step, previous)
-            if self.is_done(name) and name not in redo and not stale:
+            done = self.is_done(name)
+            again = done and ('asked to redo' if name in redo else
+                              self.stale_reason(step, previous))
+            if done and not again:
                 with open(self.done_path(name)) as f:
                     record = json.load(f)
                 print(f'{prefix}: done earlier, skipped', flush=True)
             else:
-                if self.is_done(name):
-                    why = 'asked to redo' if name in redo else stale
-                    print(f'{prefix}: running again ({why})', flush=True)
+                if again:
+                    print(f'{prefix}: running again ({again})', flush=True)
                     self.clear_outputs(step)
                     if not self.dry_run:  # a kill now must not leave it 'done'
                         os.remove(self.done_path(name))
@@ -225,15 +226,15 @@ class Pipeline:
     def write_summary(self, results):
         summary = dict(config=self.cfg.filename, **results)
         # rows naming the variant behind a summary key (the keys stay as they are)
-        rows = self.cfg.get('comparison_rows', {})
-        comparison = {row: results.get(key) for row, key in rows.items()}
-        rows = self.cfg.get('ablation_rows', {})
-        if rows:
-            summary['ablation'] = {row: results.pop(key, None) for row, key in rows.items()}
-            for key in rows.values():
-                summary.pop(key, None)
-        if comparison:
-            summary['comparison'] = comparison
+        comparison_rows = self.cfg.get('comparison_rows', {})
+        if comparison_rows:
+            summary['comparison'] = {
+                row: results.get(key) for row, key in comparison_rows.items()}
+        # ablation rows replace their keys
+        ablation_rows = self.cfg.get('ablation_rows', {})
+        if ablation_rows:
+            summary['ablation'] = {
+                row: summary.pop(key, None) for row, key in ablation_rows.items()}
         with open(osp.join(self.work_dir, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=2)
         print(format_summary(summary), flush=True)

@@ -1,3 +1,4 @@
+import signal
 from types import SimpleNamespace
 
 import torch
@@ -87,7 +88,17 @@ def test_displacement_mean_hook_with_an_infinite_loader():
         logger=MMLogger.get_instance('test_disp_mean_infinite'),
         iter=9,
         max_iters=10)
-    DisplacementMeanHook().after_train_iter(runner, 0)
+    # fail, not hang, if the hook iterated the infinite loader itself
+    def too_long(signum, frame):
+        raise TimeoutError('the hook did not stop after one pass')
+
+    old = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(30)
+    try:
+        DisplacementMeanHook().after_train_iter(runner, 0)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     # every image once: mean of 0..4
     assert torch.allclose(model.decode_head.disp_mean,
                           torch.tensor([2., -1.]))
