@@ -111,6 +111,6 @@ val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=900))
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=900))
 custom_hooks = [dict(type='DisplacementMeanHook')]
 randomness = dict(seed=0)

@@ -94,5 +94,5 @@ val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=True, interval=1))
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=True, interval=1))
 custom_hooks = [dict(type='DisplacementMeanHook')]

@@ -123,5 +123,5 @@ val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=False),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=max_iters))
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=max_iters))
 randomness = dict(seed=0)

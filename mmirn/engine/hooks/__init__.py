@@ -1,2 +1,3 @@
 
 from .displacement_mean_hook import DisplacementMeanHook  # noqa: F401
+from .atomic_checkpoint_hook import AtomicCheckpointHook  # noqa: F401
