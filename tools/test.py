@@ -6,7 +6,8 @@ import torch
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from mmirn.utils import load_tool_config, register_all_modules
+from mmirn.utils import (check_checkpoint_fits, load_tool_config,
+                         register_all_modules)
 
 
 def parse_args():
@@ -61,6 +62,10 @@ def main():
         cfg = trigger_visualization_hook(cfg, args)
 
     runner = Runner.from_cfg(cfg)
+    try:
+        check_checkpoint_fits(runner.model, args.checkpoint)
+    except ValueError as e:
+        raise SystemExit(f'error: {e}')
     runner.test()
     # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort
     # ("terminate called without an active exception") and fail a finished run

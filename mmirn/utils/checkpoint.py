@@ -47,3 +47,39 @@ def register_safe_globals() -> None:
         return
     known = set(map(id, torch.serialization.get_safe_globals()))
     add([g for g in [*_numpy_safe_globals(), HistoryBuffer] if id(g) not in known])
+
+
+def check_checkpoint_fits(model: torch.nn.Module, filename: str) -> None:
+    """Raise if the checkpoint's weights do not fit the model (strict, for inference).
+
+    mmengine loads inference checkpoints with ``strict=False`` and logs the mismatch
+    once: the CAM checkpoint given to the IRN config then runs with a random head and
+    writes garbage with exit 0. This check names the file and the keys instead.
+
+    Args:
+        model (nn.Module): The model the checkpoint is for (DDP wrappers unwrapped).
+        filename (str): Checkpoint path (a ``.pth`` with ``state_dict`` or a bare one).
+
+    Raises:
+        ValueError: missing or unexpected keys, listed.
+    """
+    from mmengine.model import is_model_wrapper
+    from mmengine.runner.checkpoint import _load_checkpoint
+    register_safe_globals()
+    ckpt = _load_checkpoint(filename, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+    state = {k[7:] if k.startswith('module.') else k: v for k, v in state.items()}
+    if is_model_wrapper(model):
+        model = model.module
+    expected = set(model.state_dict())
+    missing = sorted(expected - set(state))
+    unexpected = sorted(set(state) - expected)
+    if missing or unexpected:
+        def show(keys):
+            return ', '.join(keys[:8]) + (f' ... ({len(keys)} in all)'
+                                          if len(keys) > 8 else '')
+        raise ValueError(
+            f'checkpoint {filename} does not fit the model '
+            f'{type(model).__name__}: missing keys: {show(missing) or "none"}; '
+            f'unexpected keys: {show(unexpected) or "none"}. Is it the checkpoint '
+            'of another config?')
