@@ -1,6 +1,7 @@
 from .affinity_labels import (PSA_CRF_CFG, alpha_from_threshold, bg_scores,
                               mine_affinity_labels)
-from .cam_io import atomic_write, cam_path, load_cams, save_cams
+from .cam_io import (CAMFileError, atomic_write, cam_path, load_cams,
+                     save_cams)
 from .crf import crf_from_unary, crf_inference, crf_inference_label
 from .instance import (INSTANCE_MODES, displacement_to_rgb, find_centroids,
                        instance_labels, instance_map, refine_displacement)
@@ -11,7 +12,8 @@ from .semantic import save_png, semantic_label, voc_palette, walk_cams
 
 __all__ = [
     'PSA_CRF_CFG', 'alpha_from_threshold', 'bg_scores', 'mine_affinity_labels',
-    'atomic_write', 'cam_path', 'load_cams', 'save_cams', 'crf_from_unary',
+    'CAMFileError', 'atomic_write', 'cam_path', 'load_cams', 'save_cams',
+    'crf_from_unary',
     'crf_inference', 'crf_inference_label', 'INSTANCE_MODES',
     'displacement_to_rgb', 'find_centroids', 'instance_labels', 'instance_map',
     'refine_displacement', 'pool_to_stride', 'psa_label', 'psa_labels',

@@ -10,7 +10,7 @@ One ``<dir>/<img_id>.npz`` per image holds:
 import os
 import os.path as osp
 import tempfile
-from typing import Dict, Union
+from typing import Dict, Optional, Tuple, Union
 
 import numpy as np
 
@@ -92,14 +92,73 @@ def save_cams(path: str,
         path, lambda f: np.savez(f, keys=keys, cam=cam, high_res=high_res))
 
 
-def load_cams(path: str) -> Dict[str, np.ndarray]:
-    """Load one image's CAMs.
+class CAMFileError(ValueError):
+    """A CAM file that is unreadable or not what :func:`save_cams` writes."""
+
+
+def load_cams(path: str,
+              img_shape: Optional[Tuple[int, int]] = None,
+              num_classes: Optional[int] = None) -> Dict[str, np.ndarray]:
+    """Load and check one image's CAMs.
+
+    Checked: the file is a complete ``.npz`` with ``keys``, ``cam`` and ``high_res``;
+    the maps are [K, H, W] with one channel per key, the stride-4 maps are
+    ``ceil(H / 4) x ceil(W / 4)`` of the full-resolution ones (and of ``img_shape``
+    when given); keys are distinct integers in ``[0, num_classes)`` (when given);
+    all values are finite.
 
     Args:
         path (str): A file written by :func:`save_cams`.
+        img_shape (tuple[int, int], optional): The image's (H, W). Defaults to None.
+        num_classes (int, optional): Number of foreground classes the keys index.
+            Defaults to None.
 
     Returns:
         dict: ``keys`` (int64 [K]), ``cam`` and ``high_res`` as stored.
+
+    Raises:
+        CAMFileError: naming the file and what is wrong with it.
     """
-    with np.load(path) as data:
-        return {name: data[name] for name in ('keys', 'cam', 'high_res')}
+
+    def fail(what):
+        raise CAMFileError(f'CAM file {path}: {what} (delete it to have it '
+                           'written again)')
+
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'CAM file {path} does not exist')
+    if osp.getsize(path) == 0:
+        fail('empty file')
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = [n for n in ('keys', 'cam', 'high_res') if n not in data]
+            if missing:
+                fail(f'no {", ".join(missing)} array(s); has {sorted(data.files)}')
+            out = {name: data[name] for name in ('keys', 'cam', 'high_res')}
+    except CAMFileError:
+        raise
+    except Exception as e:  # BadZipFile, EOFError, ValueError, zlib.error, ...
+        fail(f'unreadable (truncated or not an .npz): {type(e).__name__}: {e}')
+    keys, cam, high_res = out['keys'], out['cam'], out['high_res']
+    if keys.ndim != 1 or not np.issubdtype(keys.dtype, np.integer):
+        fail(f'keys must be a 1-d integer array, got {keys.dtype} {keys.shape}')
+    if cam.ndim != 3 or high_res.ndim != 3:
+        fail(f'CAMs must be [K, H, W], got cam {cam.shape}, high_res '
+             f'{high_res.shape}')
+    if not cam.shape[0] == high_res.shape[0] == keys.shape[0]:
+        fail(f'{keys.shape[0]} keys but cam {cam.shape}, high_res {high_res.shape}')
+    h, w = high_res.shape[1:]
+    if img_shape is not None and (h, w) != tuple(img_shape[:2]):
+        fail(f'high_res is {h}x{w} but the image is '
+             f'{img_shape[0]}x{img_shape[1]}')
+    if cam.shape[1:] != (-(-h // 4), -(-w // 4)):
+        fail(f'stride-4 cam {cam.shape[1:]} does not fit high_res {h}x{w}')
+    if len(np.unique(keys)) != len(keys):
+        fail(f'repeated keys {keys.tolist()}')
+    if len(keys) and (keys.min() < 0 or
+                      (num_classes is not None and keys.max() >= num_classes)):
+        fail(f'keys {keys.tolist()} outside [0, {num_classes})')
+    for name in ('cam', 'high_res'):
+        if not np.isfinite(out[name]).all():
+            fail(f'{name} has {int((~np.isfinite(out[name])).sum())} '
+                 'non-finite values')
+    return out
