@@ -69,3 +69,18 @@ def test_semantic_errors(tmp_path):
     np.savez(p, keys=np.array([1, 1]), cam=np.zeros((2, 3, 4)),
              high_res=np.zeros((2, 9, 13)))
     _expect(p, 'repeated')
+
+
+def test_label_metric_rejects_out_of_range_key(tmp_path):
+    """A class key beyond the dataset's classes was written into the PNG (value 8)."""
+    from mmirn.evaluation.metrics import SemLabelMetric
+    from tests.test_evaluation.test_label_metrics import CLASSES, make_sample
+    sample = make_sample(tmp_path)
+    save_cams(str(tmp_path / 'img1.npz'), [7], np.ones((1, 12, 24)),
+              np.ones((1, 48, 96)))
+    metric = SemLabelMetric(cam_dir=str(tmp_path), out_dir=str(tmp_path / 'sem'),
+                            num_iters=2)
+    metric.dataset_meta = dict(classes=CLASSES)
+    with pytest.raises(CAMFileError, match=r'img1\.npz.*outside \[0, 2\)'):
+        metric.process({}, [sample])
+    assert not (tmp_path / 'sem' / 'img1.png').exists()

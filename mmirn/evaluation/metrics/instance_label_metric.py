@@ -122,7 +122,9 @@ class InstanceLabelMetric(BaseMetric):
 
     def make_detections(self, sample: dict, mode: str) -> dict:
         """Detections of one sample in ``mode`` (masks, labels, scores, map)."""
-        cams = load_cams(cam_path(self.cam_dir, sample_img_id(sample)))
+        cams = load_cams(cam_path(self.cam_dir, sample_img_id(sample)),
+            num_classes=len(self.dataset_meta['classes']) - 1
+            if self.dataset_meta else None)
         cam = torch.from_numpy(cams['cam'].astype(np.float32))
         size = cam.shape[-2:]
         boundary = displacement = None

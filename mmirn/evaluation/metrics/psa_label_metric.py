@@ -97,7 +97,9 @@ class PSALabelMetric(SemLabelMetric):
     def make_labels(self, sample: dict,
                     alphas: Sequence[float]) -> List[np.ndarray]:
         """The labels of one sample for each power, from one walk."""
-        cams = load_cams(cam_path(self.cam_dir, sample_img_id(sample)))
+        cams = load_cams(cam_path(self.cam_dir, sample_img_id(sample)),
+            num_classes=len(self.dataset_meta['classes']) - 1
+            if self.dataset_meta else None)
         cam = torch.from_numpy(cams['high_res'].astype(np.float32))
         h, w = sample['ori_shape'][:2]
         size = (-(-h // self.stride), -(-w // self.stride))

@@ -92,7 +92,9 @@ class SemLabelMetric(BaseMetric):
     def make_label(self, sample: dict) -> np.ndarray:
         """Synthesise the label of one sample (no file I/O but the CAMs)."""
         img_id = sample_img_id(sample)
-        cams = load_cams(cam_path(self.cam_dir, img_id))
+        cams = load_cams(cam_path(self.cam_dir, img_id),
+            num_classes=len(self.dataset_meta['classes']) - 1
+            if self.dataset_meta else None)
         cam = torch.from_numpy(cams['cam'].astype(np.float32))
         boundary = None
         if self.use_boundary:
