@@ -30,19 +30,17 @@ def _partial_put(self, obj, filepath):
     raise Killed
 
 
-def _fail_once(real):
-    def fn(*args, **kwargs):
-        raise Killed
-    return fn
+def _killed(*args, **kwargs):
+    raise Killed
 
 
 FAULTS = {
     'while writing': lambda mp: mp.setattr(LocalBackend, 'put', _partial_put),
-    'before rename': lambda mp: mp.setattr(ach.os, 'replace', _fail_once(None)),
+    'before rename': lambda mp: mp.setattr(ach.os, 'replace', _killed),
     'before last_checkpoint': lambda mp: mp.setattr(ach, 'atomic_write',
-                                                    _fail_once(None)),
+                                                    _killed),
     'before removing the old one': lambda mp: mp.setattr(ach.os, 'remove',
-                                                         _fail_once(None)),
+                                                         _killed),
 }
 
 
