@@ -120,6 +120,9 @@ def parse_args(argv: Optional[Sequence[str]] = None):
                    help='instance PNG dir, relative to root or absolute')
     p.add_argument('--class-dir', default='SegmentationClass',
                    help='class PNG dir, relative to root or absolute')
+    p.add_argument('--classes-file',
+                   help='one foreground class name a line (default: VOC)')
+    p.add_argument('--img-suffix', default='.jpg')
     p.add_argument('--ignore-as-crowd', action='store_true')
     p.add_argument('--out', required=True, help='output JSON')
     return p.parse_args(argv)
@@ -137,7 +140,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         ids = sorted(
             osp.splitext(osp.basename(p))[0]
             for p in glob.glob(osp.join(inst_dir, '*.png')))
-    coco = pngs_to_coco(ids, inst_dir, cls_dir,
+    classes = VOC_FG
+    if args.classes_file:
+        with open(args.classes_file) as f:
+            classes = [line.strip() for line in f if line.strip()]
+    coco = pngs_to_coco(ids, inst_dir, cls_dir, classes, args.img_suffix,
                         ignore_as_crowd=args.ignore_as_crowd)
     with open(args.out, 'w') as f:
         json.dump(coco, f)
