@@ -6,6 +6,7 @@ _base_ = ['./irn_toy.py']
 _data = _base_._data
 vars = dict(
     seg_config='configs/seg/deeplabv2_r18-d8_1xb8-2ki_toyvoc-128x128_irn-labels.py',
+    sem_labels='{work_dir}/sem_labels',  # absolute: see below
     seg_irn_ckpt='@last_checkpoint {work_dir}/seg_irn',
     seg_gt_ckpt='@last_checkpoint {work_dir}/seg_gt')
 _seg_data = [
@@ -34,9 +35,9 @@ def _seg_steps(tag, labels, ckpt):
     ]
 
 
-# seg_map_path is joined to data_root: the IRN labels' path is relative to it
-# (data/toy_voc -> work_dirs/demo/sem_labels); with another work_dir or
-# data_root, change it here (run_pipeline has no absolute-path var yet)
+# mmengine joins seg_map_path to data_root unless it is absolute; run_pipeline makes
+# {work_dir} absolute, so the IRN labels' dir is found whatever --work-dir is given,
+# while the GT twin's 'SegmentationClass' stays relative to data_root
 steps = _base_.steps + _seg_steps(
-    'irn', '../../work_dirs/demo/sem_labels', '{seg_irn_ckpt}') + _seg_steps(
+    'irn', '{sem_labels}', '{seg_irn_ckpt}') + _seg_steps(
         'gt', 'SegmentationClass', '{seg_gt_ckpt}')

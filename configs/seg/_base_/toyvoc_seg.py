@@ -5,7 +5,7 @@
 # (train_dataloader.dataset.data_prefix.seg_map_path=...).
 dataset_type = 'BaseSegDataset'
 data_root = 'data/toy_voc'
-train_labels = '../../work_dirs/demo/sem_labels'  # IRN semantic pseudo labels
+train_labels = '../../work_dirs/demo/sem_labels'  # IRN labels of the default work_dir
 metainfo = dict(
     classes=('background', 'stripes', 'checks', 'dots', 'rings', 'zigzag'),
     palette=[[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0],
