@@ -86,3 +86,43 @@ def test_seg_steps_read_labels_of_any_work_dir(tmp_path, monkeypatch, capsys):
     plab = _options(cmds['pseudo_labels'])
     assert Path(plab['test_evaluator.0.out_dir']) == labels
     shutil.rmtree(work_dir)
+
+
+def test_ins_steps_use_absolute_coco_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    cmds = _commands(capsys, [str(PIPELINE), '--work-dir', 'wd', '--dry-run'])
+    wd = tmp_path / 'wd'
+    assert cmds['coco_gt_val'][cmds['coco_gt_val'].index('--out') + 1] == \
+        str(wd / 'coco' / 'val_gt_ins.json')
+    for tag, train_ann in [('irn', wd / 'ins_labels.json'),
+                           ('gt', wd / 'coco' / 'train_gt_ins.json')]:
+        opts = _options(cmds[f'train_ins_{tag}'])
+        assert opts['train_dataloader.dataset.ann_file'] == str(train_ann)
+        for name in (f'train_ins_{tag}', f'test_ins_{tag}'):
+            opts = _options(cmds[name])
+            for key in ('val_dataloader.dataset.ann_file', 'test_evaluator.ann_file',
+                        'test_dataloader.dataset.ann_file', 'val_evaluator.ann_file'):
+                assert opts[key] == str(wd / 'coco' / 'val_gt_ins.json'), (name, key)
+
+
+def test_baseline_table_and_summary(tmp_path):
+    sys.path.insert(0, str(ROOT / 'tools'))
+    try:
+        import run_pipeline
+    finally:
+        sys.path.pop(0)
+    from mmengine.config import Config
+    rows = Config.fromfile(str(PIPELINE)).baseline_rows.to_dict()
+    results = dict(seg_gt_miou=60.0, seg_irn_miou=45.0, ins_gt_ap50=40.0,
+                   ins_irn_ap50=30.0, seconds=dict(a=1.0))
+    table = run_pipeline.baseline_table(rows, results)
+    assert table['seg']['GT'] == dict(mIoU=60.0, ratio_to_GT=dict(mIoU=1.0))
+    assert table['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=0.75))
+    assert table['ins']['IRN']['ap50'] == 30.0
+    assert table['ins']['IRN']['ratio_to_GT'] == dict(ap50=0.75, ap70=None)
+    assert table['ins']['GT']['ap70'] is None
+    # a missing metric (step not run) is null, and so is its ratio
+    part = run_pipeline.baseline_table(rows, dict(seg_irn_miou=45.0))
+    assert part['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=None))
+    text = run_pipeline.format_summary(dict(config='x', baselines=table, **results))
+    assert 'baselines: seg' in text and '0.75' in text

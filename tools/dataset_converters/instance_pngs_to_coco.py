@@ -19,6 +19,7 @@ Example::
 """
 import argparse
 import json
+import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
@@ -146,6 +147,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             classes = [line.strip() for line in f if line.strip()]
     coco = pngs_to_coco(ids, inst_dir, cls_dir, classes, args.img_suffix,
                         ignore_as_crowd=args.ignore_as_crowd)
+    if osp.dirname(args.out):
+        os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(coco, f)
     print(f'{len(coco["images"])} images, {len(coco["annotations"])} '
