@@ -26,7 +26,12 @@ model = dict(
     auxiliary_head=None)
 optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
-max_iters = 2000
+# Measured on the toy data (GT twin, 128x128 crops, batch 8, 2 CPU cores shared with
+# other jobs): 0.53-0.78 s/iter in quiet stretches, 1.3-2.0 s/iter under load, 0.91
+# s/iter on average over a whole 250-iteration run; that run took 4 min 5 s from the
+# command to the val mIoU (228 s training, 11 s val, ~6 s start-up) and reached
+# val mIoU 44.3 (40 iterations: 23.9). 2000 iterations would be ~30 min per model.
+max_iters = 250
 param_scheduler = [
     dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=0, end=max_iters,
          by_epoch=False)
