@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 DEMO_CONFIG ?= configs/pipelines/irn_toy.py
 DEMO_ARGS ?=
 
-.PHONY: env test test-all demo demo-compare clean-env
+.PHONY: env test test-all demo demo-compare demo-baselines clean-env
 
 env: $(EXT_STAMP)
 
@@ -47,6 +47,11 @@ demo: env
 # `make demo`, whose finished steps it reuses)
 demo-compare: env
 	$(PYTHON) tools/run_pipeline.py configs/pipelines/psa_irn_mix_toy.py $(DEMO_ARGS)
+
+# The demo chain, then DeepLab v2 and Mask R-CNN on its pseudo labels beside their
+# GT-trained twins (same work_dir as `make demo`, whose finished steps it reuses)
+demo-baselines: env
+	$(PYTHON) tools/run_pipeline.py configs/pipelines/irn_toy_baselines.py $(DEMO_ARGS)
 
 clean-env:
 	rm -rf $(ENV_DIR) build mmirn/_ext*.so

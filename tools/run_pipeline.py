@@ -235,10 +235,32 @@ class Pipeline:
         if ablation_rows:
             summary['ablation'] = {
                 row: summary.pop(key, None) for row, key in ablation_rows.items()}
+        baseline_rows = self.cfg.get('baseline_rows', {})
+        if baseline_rows:
+            summary['baselines'] = baseline_table(baseline_rows, results)
         with open(osp.join(self.work_dir, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=2)
         print(format_summary(summary), flush=True)
         print(f'[pipeline] summary saved to {osp.join(self.work_dir, "summary.json")}')
+
+
+def baseline_table(rows, results):
+    """``{task: {labels: {metric: value, 'ratio_to_GT': {metric: value / GT's}}}}``.
+
+    ``rows`` names, per task and labels, the summary key of each metric (None: the
+    metric is not measured, its value is null).
+    """
+    table = {}
+    for task, by_labels in rows.items():
+        gt = {m: results.get(k) for m, k in by_labels.get('GT', {}).items() if k}
+        table[task] = {}
+        for labels, metrics in by_labels.items():
+            row = {m: results.get(k) if k else None for m, k in metrics.items()}
+            row['ratio_to_GT'] = {
+                m: (v / gt[m] if isinstance(v, (int, float)) and gt.get(m) else None)
+                for m, v in row.items()}
+            table[task][labels] = row
+    return table
 
 
 def format_summary(summary):
@@ -255,6 +277,13 @@ def format_summary(summary):
     if comparison:
         lines.append('comparison (semantic pseudo labels, mIoU, same CAMs)')
         lines += [f'{key:<{width}}{_fmt(value):>10}' for key, value in comparison]
+    for task, by_labels in summary.get('baselines', {}).items():
+        metrics = [m for m in next(iter(by_labels.values()), {}) if m != 'ratio_to_GT']
+        lines.append(f'baselines: {task} (val GT; ratio to the GT row)')
+        for labels, row in by_labels.items():
+            cells = ''.join(f'{m} {_fmt(row[m]):>7} ({_fmt(row["ratio_to_GT"][m])})  '
+                            for m in metrics)
+            lines.append(f'  {labels:<8}{cells}')
     total = sum(summary.get('seconds', {}).values())
     lines.append(f'{"time of the steps (s)":<{width}}{total:>10.1f}')
     return '\n'.join(lines)

@@ -29,7 +29,7 @@ if ! have mmcv.ops; then
   echo "[setup] mmcv==$MMCV_VERSION with compiled ops from the sdist (about 8 minutes on 2 cores)"
   pip install -q -c requirements/constraints.txt "setuptools<70"
   MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} pip install --no-build-isolation "mmcv==$MMCV_VERSION"
-  pip install -q "setuptools>=77.0.3"
+  pip install -q "setuptools>=77.0.3,<82"
 fi
 pip install -q "mmsegmentation==1.2.2" "mmdet==3.3.0" ftfy regex
 if ! have pydensecrf.densecrf; then

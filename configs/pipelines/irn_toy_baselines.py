@@ -1,0 +1,105 @@
+# make demo's IRN chain, then stock models trained on its pseudo labels beside the
+# same models trained on the GT masks of the same train images, all scored on val GT
+# (`make demo-baselines`; slower than the demo, so kept apart):
+#   python tools/run_pipeline.py configs/pipelines/irn_toy_baselines.py
+# - mmseg DeepLab v2 (R18, toy) on the IRN semantic pseudo labels / train GT
+# - mmdet Mask R-CNN (R18-FPN, toy) on mmirn's instance-label COCO JSON / train GT
+#   converted to COCO by tools/dataset_converters/instance_pngs_to_coco.py
+# summary.json gets baselines.seg.<GT|IRN>.mIoU and baselines.ins.<GT|IRN>.ap50
+# (mmdet CocoMetric's segm AP at IoU 0.5; CocoMetric has no AP70: ap70 is null).
+_base_ = ['./irn_toy.py']
+vars = dict(
+    seg_config='configs/seg/deeplabv2_r18-d8_1xb8-250i_toyvoc-128x128_irn-labels.py',
+    ins_config='configs/mask_rcnn/mask-rcnn_r18_fpn_1xb4-1ki_toyvoc_irn-labels.py',
+    # mmengine joins seg_map_path / ann_file to data_root unless they are absolute;
+    # run_pipeline makes {work_dir} absolute, so these are found whatever --work-dir
+    # is given (the GT twin's 'SegmentationClass' stays relative to data_root)
+    sem_labels='{work_dir}/sem_labels',
+    ins_labels_json='{work_dir}/ins_labels.json',
+    train_gt_ins='{work_dir}/coco/train_gt_ins.json',
+    val_gt_ins='{work_dir}/coco/val_gt_ins.json',
+    seg_irn_ckpt='@last_checkpoint {work_dir}/seg_irn',
+    seg_gt_ckpt='@last_checkpoint {work_dir}/seg_gt',
+    ins_irn_ckpt='@last_checkpoint {work_dir}/ins_irn',
+    ins_gt_ckpt='@last_checkpoint {work_dir}/ins_gt')
+_seg_data = [
+    'train_dataloader.dataset.data_root={data_root}',
+    'val_dataloader.dataset.data_root={data_root}',
+    'test_dataloader.dataset.data_root={data_root}',
+]
+_ins_data = [
+    'train_dataloader.dataset.data_root={data_root}',
+    'val_dataloader.dataset.data_root={data_root}',
+    'test_dataloader.dataset.data_root={data_root}',
+    'val_dataloader.dataset.ann_file={val_gt_ins}',
+    'test_dataloader.dataset.ann_file={val_gt_ins}',
+    'val_evaluator.ann_file={val_gt_ins}',
+    'test_evaluator.ann_file={val_gt_ins}',
+]
+
+
+def _seg_steps(tag, labels, ckpt, needs):
+    return [
+        dict(
+            name=f'train_seg_{tag}',
+            cmd=['tools/train.py', '{seg_config}', '--work-dir',
+                 f'{{work_dir}}/seg_{tag}', '--resume', '--cfg-options',
+                 *_seg_data,
+                 f'train_dataloader.dataset.data_prefix.seg_map_path={labels}'],
+            outputs=[f'{{work_dir}}/seg_{tag}'],
+            needs=needs),
+        dict(
+            name=f'test_seg_{tag}',
+            cmd=['tools/test.py', '{seg_config}', ckpt, '--work-dir',
+                 f'{{work_dir}}/seg_{tag}_test', '--cfg-options', *_seg_data],
+            outputs=[f'{{work_dir}}/seg_{tag}_test'],
+            work_dir=f'{{work_dir}}/seg_{tag}_test',
+            summary={f'seg_{tag}_miou': 'mIoU'}),
+    ]
+
+
+def _gt_coco(split, out):
+    return dict(
+        name=f'coco_gt_{split}',
+        cmd=['tools/dataset_converters/instance_pngs_to_coco.py', '{data_root}',
+             '--split', f'{{data_root}}/ImageSets/Segmentation/{split}.txt',
+             '--classes-file', '{data_root}/classes.txt', '--out', out],
+        outputs=[out],
+        needs=['toy_data'])
+
+
+def _ins_steps(tag, ann, ckpt, needs):
+    return [
+        dict(
+            name=f'train_ins_{tag}',
+            cmd=['tools/train.py', '{ins_config}', '--work-dir',
+                 f'{{work_dir}}/ins_{tag}', '--resume', '--cfg-options',
+                 *_ins_data, f'train_dataloader.dataset.ann_file={ann}'],
+            outputs=[f'{{work_dir}}/ins_{tag}'],
+            needs=needs),
+        dict(
+            name=f'test_ins_{tag}',
+            cmd=['tools/test.py', '{ins_config}', ckpt, '--work-dir',
+                 f'{{work_dir}}/ins_{tag}_test', '--cfg-options', *_ins_data],
+            outputs=[f'{{work_dir}}/ins_{tag}_test'],
+            work_dir=f'{{work_dir}}/ins_{tag}_test',
+            summary={f'ins_{tag}_ap50': 'coco/segm_mAP_50'}),
+    ]
+
+
+steps = _base_.steps + [
+    _gt_coco('train', '{train_gt_ins}'),
+    _gt_coco('val', '{val_gt_ins}'),
+]
+steps += _seg_steps('irn', '{sem_labels}', '{seg_irn_ckpt}', ['pseudo_labels'])
+steps += _seg_steps('gt', 'SegmentationClass', '{seg_gt_ckpt}', ['toy_data'])
+steps += _ins_steps('irn', '{ins_labels_json}', '{ins_irn_ckpt}',
+                    ['pseudo_labels', 'coco_gt_val'])
+steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
+                    ['coco_gt_train', 'coco_gt_val'])
+# summary.json: baselines.<task>.<labels>.<metric> from these summary keys, with
+# each metric's ratio to the GT row
+baseline_rows = dict(
+    seg=dict(GT=dict(mIoU='seg_gt_miou'), IRN=dict(mIoU='seg_irn_miou')),
+    ins=dict(GT=dict(ap50='ins_gt_ap50', ap70=None),
+             IRN=dict(ap50='ins_irn_ap50', ap70=None)))

@@ -1,0 +1,128 @@
+# Copyright (c) mmirn contributors. All rights reserved.
+"""irn_toy_baselines: the seg steps find the pseudo labels of any --work-dir."""
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytest.importorskip('mmseg')
+
+ROOT = Path(__file__).resolve().parents[2]
+PIPELINE = ROOT / 'configs' / 'pipelines' / 'irn_toy_baselines.py'
+
+
+def _commands(capsys, argv):
+    """The commands a dry run prints, by step name."""
+    sys.path.insert(0, str(ROOT / 'tools'))
+    try:
+        import run_pipeline
+    finally:
+        sys.path.pop(0)
+    run_pipeline.main(argv)
+    cmds = {}
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith('[pipeline] ') and ': ' in line and '(' not in line[:12]:
+            name, cmd = line[len('[pipeline] '):].split(': ', 1)
+            cmds[name] = shlex.split(cmd)
+    return cmds
+
+
+def _options(cmd):
+    opts = cmd[cmd.index('--cfg-options') + 1:]
+    return dict(o.split('=', 1) for o in opts)
+
+
+def test_seg_steps_read_labels_of_any_work_dir(tmp_path, monkeypatch, capsys):
+    from mmengine.config import Config
+    from mmseg.registry import DATASETS
+    from mmseg.utils import register_all_modules
+    register_all_modules()
+    root = tmp_path / 'toy_voc'
+    subprocess.run([
+        sys.executable,
+        str(ROOT / 'tools' / 'dataset_converters' / 'make_toy_voc.py'),
+        str(root), '--num-train', '3', '--num-val', '2', '--min-size', '64',
+        '--max-size', '72', '--workers', '1'
+    ], check=True, capture_output=True, cwd=ROOT)
+    # a relative --work-dir somewhere else than work_dirs/demo
+    monkeypatch.chdir(tmp_path)
+    work_dir = tmp_path / 'elsewhere' / 'wd'
+    labels = work_dir / 'sem_labels'
+    labels.mkdir(parents=True)
+    for p in (root / 'SegmentationClass').glob('*.png'):
+        lab = np.array(Image.open(p))
+        lab[:3] = 255  # mark them as "pseudo" labels
+        Image.fromarray(lab).save(labels / p.name)
+    cmds = _commands(capsys, [str(PIPELINE), '--work-dir', 'elsewhere/wd', '--dry-run'])
+    assert {'train_seg_irn', 'train_seg_gt', 'test_seg_irn', 'test_seg_gt'} <= set(cmds)
+
+    train_ids = (root / 'ImageSets' / 'Segmentation' / 'train.txt').read_text().split()
+    for name, want_dir in [('train_seg_irn', labels),
+                           ('train_seg_gt', root / 'SegmentationClass')]:
+        cmd = cmds[name]
+        opts = _options(cmd)
+        assert Path(opts['train_dataloader.dataset.data_prefix.seg_map_path']).is_absolute() \
+            or name == 'train_seg_gt'
+        # the step's config with its options, on the test's toy data root
+        assert cmd[1].endswith("tools/train.py")
+        cfg = Config.fromfile(str(ROOT / cmd[2]))
+        opts = {k: (str(root) if k.endswith('data_root') else v) for k, v in opts.items()}
+        cfg.merge_from_dict(opts)
+        ds_cfg = cfg.train_dataloader.dataset
+        ds_cfg.pipeline = [dict(type='LoadAnnotations')]
+        ds = DATASETS.build(ds_cfg)
+        assert len(ds) == len(train_ids)
+        for i in range(len(ds)):
+            path = Path(ds.get_data_info(i)['seg_map_path'])
+            assert path.parent == want_dir, (name, path)
+            top = ds[i]['gt_seg_map'][:3]
+            assert (top == 255).all() == (name == 'train_seg_irn')
+    # the labels dir is where the pseudo_labels step writes them
+    plab = _options(cmds['pseudo_labels'])
+    assert Path(plab['test_evaluator.0.out_dir']) == labels
+    shutil.rmtree(work_dir)
+
+
+def test_ins_steps_use_absolute_coco_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    cmds = _commands(capsys, [str(PIPELINE), '--work-dir', 'wd', '--dry-run'])
+    wd = tmp_path / 'wd'
+    assert cmds['coco_gt_val'][cmds['coco_gt_val'].index('--out') + 1] == \
+        str(wd / 'coco' / 'val_gt_ins.json')
+    for tag, train_ann in [('irn', wd / 'ins_labels.json'),
+                           ('gt', wd / 'coco' / 'train_gt_ins.json')]:
+        opts = _options(cmds[f'train_ins_{tag}'])
+        assert opts['train_dataloader.dataset.ann_file'] == str(train_ann)
+        for name in (f'train_ins_{tag}', f'test_ins_{tag}'):
+            opts = _options(cmds[name])
+            for key in ('val_dataloader.dataset.ann_file', 'test_evaluator.ann_file',
+                        'test_dataloader.dataset.ann_file', 'val_evaluator.ann_file'):
+                assert opts[key] == str(wd / 'coco' / 'val_gt_ins.json'), (name, key)
+
+
+def test_baseline_table_and_summary(tmp_path):
+    sys.path.insert(0, str(ROOT / 'tools'))
+    try:
+        import run_pipeline
+    finally:
+        sys.path.pop(0)
+    from mmengine.config import Config
+    rows = Config.fromfile(str(PIPELINE)).baseline_rows.to_dict()
+    results = dict(seg_gt_miou=60.0, seg_irn_miou=45.0, ins_gt_ap50=40.0,
+                   ins_irn_ap50=30.0, seconds=dict(a=1.0))
+    table = run_pipeline.baseline_table(rows, results)
+    assert table['seg']['GT'] == dict(mIoU=60.0, ratio_to_GT=dict(mIoU=1.0))
+    assert table['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=0.75))
+    assert table['ins']['IRN']['ap50'] == 30.0
+    assert table['ins']['IRN']['ratio_to_GT'] == dict(ap50=0.75, ap70=None)
+    assert table['ins']['GT']['ap70'] is None
+    # a missing metric (step not run) is null, and so is its ratio
+    part = run_pipeline.baseline_table(rows, dict(seg_irn_miou=45.0))
+    assert part['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=None))
+    text = run_pipeline.format_summary(dict(config='x', baselines=table, **results))
+    assert 'baselines: seg' in text and '0.75' in text
