@@ -47,7 +47,9 @@ def _load_voc_tool():
 
 
 _voc = _load_voc_tool()
-TEXTURES = _voc.CLASSES
+# The VOC toy's classes are the textures (kept aside: the module is shared, and
+# widened below, when this file is loaded twice).
+TEXTURES = _voc.__dict__.setdefault('VOC_CLASSES', _voc.CLASSES)
 INKS = dict(red=(1.0, 0.2, 0.15), green=(0.2, 0.95, 0.2),
             blue=(0.25, 0.55, 1.0))
 CLASSES = tuple(f'{t}_{ink}' for ink in INKS for t in TEXTURES)
