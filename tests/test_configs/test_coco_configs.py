@@ -64,3 +64,36 @@ def test_toy_coco_data_path(tmp_path):
         crowd_seen += int((seg == 255).any())
         assert seg.max() <= 15 or (seg == 255).any()
     assert crowd_seen == counts['train2014']['crowd'] > 0
+
+
+def test_real_coco_files_through_coco14_config():
+    """tests/data/coco through the COCO 2014 config's test dataset and pipeline."""
+    pytest.importorskip('mmseg')
+    pytest.importorskip('pycocotools')
+    from mmengine.registry import init_default_scope
+    from mmirn.registry import DATASETS
+    coco_dir = ROOT / 'tests' / 'data' / 'coco'
+    cfg = Config.fromfile(str(COCO_CFG))
+    init_default_scope('mmirn')
+    ds_cfg = cfg.test_dataloader.dataset
+    ds_cfg.update(data_root=str(coco_dir),
+                  ann_file='annotations/instances_samples2017.json',
+                  data_prefix=dict(img_path='images'), check_files=False)
+    ds = DATASETS.build(ds_cfg)
+    assert len(ds.metainfo['classes']) == 81
+    ids = [ds.get_data_info(i)['img_id'] for i in range(len(ds))]
+    assert 89 not in ids and len(ids) == 5  # the image without annotations
+    bottle = ds.metainfo['classes'].index('bottle') - 1
+    bears = ds.metainfo['classes'].index('bear') - 1
+    for img_id, cls, n_ins, shape in ((464689, bottle, 13, (640, 586)),
+                                      (194216, bears, 3, (294, 640))):
+        sample = ds[ids.index(img_id)]['data_samples']
+        assert sample.label_ids == [cls]
+        assert sample.gt_label.nonzero()[:, 0].tolist() == [cls]
+        seg = sample.gt_sem_seg.data.numpy()[0]
+        assert seg.shape == shape
+        assert len(sample.gt_instances) == n_ins
+        assert set(sample.gt_instances.labels.tolist()) == {cls}
+        # the crowd RLE of the bottles is ignored (255), never a label
+        assert ((seg == 255).sum() > 700) == (img_id == 464689)
+        assert set(np.unique(seg)) - {255} == {0, cls + 1}
