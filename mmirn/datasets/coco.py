@@ -42,7 +42,10 @@ class COCOClsDataset(BaseSegDataset):
 
     Args:
         ann_file (str): The instances JSON.
-        data_prefix (dict): ``img_path``: image folder relative to ``data_root``.
+        data_prefix (dict): ``img_path``: image folder relative to ``data_root``;
+            optional ``relation_path``: folder of IRN's relation label PNGs
+            (``<relation_path>/<img_id>.png``, as ``tools/mine_relations.py``
+            names them from the CAM files; they may not exist yet).
             Defaults to ``dict(img_path='')``.
         filter_empty (bool): Drop images without a non-crowd annotation of the
             chosen classes (their count is logged, with how many of them had
@@ -140,6 +143,9 @@ class COCOClsDataset(BaseSegDataset):
                 label_map=None,
                 reduce_zero_label=False,
                 seg_fields=[])
+            if 'relation_path' in self.data_prefix:
+                info['relation_path'] = osp.join(
+                    self.data_prefix['relation_path'], f'{img["id"]}.png')
             if self.with_masks:
                 info.update(
                     ann_file=self.ann_file,

@@ -2,8 +2,8 @@
 # data/toy_coco): 400 train2014 and 100 val2014 images of 160-256 px, 15 classes.
 # Images without annotations are dropped by COCOClsDataset (the count is logged);
 # crowd annotations become 255 (ignored) in the rasterised masks and give no
-# instance (LoadCOCOInstances). Note: COCOClsDataset's gt_label still marks the
-# classes of crowd annotations (see its docstring).
+# instance (LoadCOCOInstances); they are never image-level labels (COCOClsDataset's
+# gt_label holds the non-crowd classes only; crowd-only images are dropped).
 dataset_type = 'COCOClsDataset'
 data_root = 'data/toy_coco'
 crop_size = (128, 128)
