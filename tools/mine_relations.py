@@ -30,6 +30,10 @@ def parse_args():
         '--ids',
         help='text file with one image id a line (default: every CAM file)')
     parser.add_argument('--img-suffix', default='.jpg')
+    parser.add_argument(
+        '--img-name',
+        help='image file name template with {id}, instead of <id><img-suffix> '
+        '(COCO 2014: COCO_train2014_{id:0>12}.jpg)')
     parser.add_argument('--fg-thr', type=float, default=0.30)
     parser.add_argument('--bg-thr', type=float, default=0.05)
     parser.add_argument('--crf-iters', type=int, default=10)

@@ -30,18 +30,27 @@ class COCOClsDataset(BaseSegDataset):
 
     The classes are the JSON's categories in id order (contiguous foreground
     indices), with 'background' first; a ``metainfo=dict(classes=...)`` picks a
-    subset by name. ``gt_label`` marks every category annotated in the image (crowd
-    annotations too). With ``with_masks=True`` each data info also carries its
-    annotations (``instances``: ``segmentation``, ``label``, ``iscrowd``, ``bbox``)
-    and the image size from the JSON, for ``LoadCOCOInstances``.
+    subset by name. ``gt_label`` marks every category with at least one non-crowd
+    annotation in the image: a crowd annotation (``iscrowd=1``) is never an
+    image-level label, so a class present only through crowds is not in
+    ``gt_label`` / ``label_ids``, and an image whose only annotations are crowds has
+    no label and is treated as empty (dropped and counted, see ``filter_empty``).
+    With ``with_masks=True`` each data info also carries all its annotations, crowds
+    included (``instances``: ``segmentation``, ``label``, ``iscrowd``, ``bbox``),
+    and the image size from the JSON, for ``LoadCOCOInstances`` (which makes the
+    crowds ignored regions).
 
     Args:
         ann_file (str): The instances JSON.
-        data_prefix (dict): ``img_path``: image folder relative to ``data_root``.
+        data_prefix (dict): ``img_path``: image folder relative to ``data_root``;
+            optional ``relation_path``: folder of IRN's relation label PNGs
+            (``<relation_path>/<img_id>.png``, as ``tools/mine_relations.py``
+            names them from the CAM files; they may not exist yet).
             Defaults to ``dict(img_path='')``.
-        filter_empty (bool): Drop images without annotations (their count is
-            logged). If False, such an image raises an error naming the JSON and
-            the image. Defaults to True.
+        filter_empty (bool): Drop images without a non-crowd annotation of the
+            chosen classes (their count is logged, with how many of them had
+            crowds only). If False, such an image raises an error naming the JSON
+            and the image. Defaults to True.
         with_masks (bool): Keep the annotations for mask loading.
             Defaults to False.
         check_files (bool): Check at init that every image exists.
@@ -108,20 +117,24 @@ class COCOClsDataset(BaseSegDataset):
                                  f'{ann["category_id"]} in {self.ann_file}')
             anns[ann['image_id']].append(ann)
         img_dir = self.data_prefix.get('img_path', '')
-        data_list, num_empty = [], 0
+        data_list, num_empty, num_crowd_only = [], 0, 0
         for img in coco['images']:
             img_anns = [a for a in anns[img['id']] if a['category_id'] in cat2label]
-            if not img_anns:
+            # crowds are ignored regions, never image-level labels
+            label_anns = [a for a in img_anns if not a.get('iscrowd', 0)]
+            if not label_anns:
+                what = ('only crowd annotations' if img_anns else 'no annotation')
                 if self.filter_empty:
                     num_empty += 1
+                    num_crowd_only += bool(img_anns)
                     continue
                 raise ValueError(f'Image {img["id"]} ({img["file_name"]}) has no '
-                                 f'label: no annotation in {self.ann_file}')
+                                 f'label: {what} in {self.ann_file}')
             img_path = osp.join(img_dir, img['file_name'])
             if self.check_files and not osp.isfile(img_path):
                 raise FileNotFoundError(f'Image {img["id"]} of {self.ann_file} '
                                         f'not found: {img_path}')
-            label_ids = sorted({cat2label[a['category_id']] for a in img_anns})
+            label_ids = sorted({cat2label[a['category_id']] for a in label_anns})
             info = dict(
                 img_path=img_path,
                 img_id=img['id'],
@@ -130,6 +143,9 @@ class COCOClsDataset(BaseSegDataset):
                 label_map=None,
                 reduce_zero_label=False,
                 seg_fields=[])
+            if 'relation_path' in self.data_prefix:
+                info['relation_path'] = osp.join(
+                    self.data_prefix['relation_path'], f'{img["id"]}.png')
             if self.with_masks:
                 info.update(
                     ann_file=self.ann_file,
@@ -143,10 +159,13 @@ class COCOClsDataset(BaseSegDataset):
                             bbox=a.get('bbox')) for a in img_anns
                     ])
             data_list.append(info)
+        self.num_empty = num_empty
+        self.num_crowd_only = num_crowd_only
         if num_empty:
             print_log(
-                f'{num_empty} images without annotations in {self.ann_file} '
-                'were left out',
+                f'{num_empty} images without a non-crowd annotation in '
+                f'{self.ann_file} were left out ({num_crowd_only} of them with '
+                'crowd annotations only)',
                 logger='current')
         if not data_list:
             raise ValueError(f'No image with a label of the chosen classes in '

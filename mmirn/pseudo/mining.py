@@ -28,16 +28,19 @@ def list_ids(cam_dir: str, ids_file: Optional[str] = None) -> List[str]:
 
 
 def mine_one(img_id: str, mine_fn: Callable, img_dir: str, cam_dir: str,
-             out_dir: str, img_suffix: str) -> bool:
+             out_dir: str, img_suffix: str,
+             img_name: Optional[str] = None) -> bool:
     """Mine and save one image's label PNG; False when it was already there.
 
-    ``mine_fn(img, keys, high_res_cams)`` returns the uint8 label map.
+    ``mine_fn(img, keys, high_res_cams)`` returns the uint8 label map. The image
+    is ``<img_dir>/<img_id><img_suffix>``, or ``<img_dir>/<img_name>`` with
+    ``{id}`` filled in (e.g. COCO's ``COCO_train2014_{id:0>12}.jpg``).
     """
     out_path = osp.join(out_dir, f'{img_id}.png')
     if osp.exists(out_path):
         return False
-    img = mmcv.imread(
-        osp.join(img_dir, f'{img_id}{img_suffix}'), channel_order='rgb')
+    name = (img_name.format(id=img_id) if img_name else f'{img_id}{img_suffix}')
+    img = mmcv.imread(osp.join(img_dir, name), channel_order='rgb')
     cams = load_cams(cam_path(cam_dir, img_id))
     save_label_png(out_path, mine_fn(img, cams['keys'], cams['high_res']))
     return True
@@ -62,7 +65,8 @@ def mine_all(args, mine_fn: Callable) -> None:
         img_dir=args.img_dir,
         cam_dir=args.cam_dir,
         out_dir=args.out_dir,
-        img_suffix=args.img_suffix)
+        img_suffix=args.img_suffix,
+        img_name=getattr(args, 'img_name', None))
     progress = ProgressBar(len(ids))
     done = 0
     if args.workers > 1:

@@ -1,0 +1,18 @@
+# IRN's CAM classifier on COCO 2014 train2014 (80 classes): IRN's VOC
+# hyperparameters (ResNet-50, batch 16, 5 epochs, poly lr), CAMs on train2014.
+_base_ = [
+    '../_base_/models/cam_r50.py', '../_base_/datasets/coco14_cls.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_5e_poly.py'
+]
+crop_size = (512, 512)
+data_preprocessor = dict(size=crop_size)
+cam_dir = 'work_dirs/{{fileBasenameNoExtension}}/cams'
+model = dict(
+    data_preprocessor=data_preprocessor,
+    cam_head=dict(num_classes=80),
+    test_cfg=dict(cam_dir=cam_dir))
+test_evaluator = [
+    dict(type='CAMMetric'),
+    dict(type='CAMWriter', out_dir=cam_dir),
+]
+default_hooks = dict(checkpoint=dict(by_epoch=True, interval=1))

@@ -1,0 +1,89 @@
+# The IRN recipe of configs/pipelines/irn_toy.py on the COCO-layout toy benchmark
+# (15 classes, COCO 2014 layout, RLE masks in annotations/instances_train2014.json):
+#   python tools/run_pipeline.py configs/pipelines/irn_toy_coco.py
+# CAM -> relations -> IRN -> semantic and instance labels of train2014, scored against
+# the masks rasterised from the JSON (crowds ignored, 255): CAM and IRN semantic mIoU,
+# instance AP50 / AP70 and COCO mask AP (pycocotools). Sized to run in minutes on
+# 2 CPU cores: 160 train images of 96-128 px, 15 CAM epochs, 300 IRN iterations.
+# The vars (thresholds included) are irn_toy.py's unless set here; the steps are its
+# steps on the COCO data (no Figure 9 report step).
+_base_ = ['./irn_toy.py']
+work_dir = 'work_dirs/demo_coco'
+vars = dict(
+    data_root='data/toy_coco_small',
+    cam_config='configs/cam/cam_r18_1xb8-30e_toycoco-128x128.py',
+    irn_config='configs/irn/irn_r18_1xb8-900i_toycoco-128x128.py',
+    num_train='160',
+    num_val='20',
+    min_size='96',
+    max_size='128',
+    cam_epochs='15',
+    irn_iters='300',
+    # the image of a CAM file <id>.npz (COCO ids are numbers, the files are named)
+    img_name='COCO_train2014_{{id:0>12}}.jpg',
+)
+_data = [
+    'train_dataloader.dataset.data_root={data_root}',
+    'test_dataloader.dataset.data_root={data_root}',
+]
+steps = [
+    dict(
+        name='toy_data',
+        cmd=['tools/dataset_converters/make_toy_coco.py', '{data_root}',
+             '--num-train', '{num_train}', '--num-val', '{num_val}',
+             '--min-size', '{min_size}', '--max-size', '{max_size}']),
+    dict(
+        name='train_cam',
+        cmd=['tools/train.py', '{cam_config}', '--work-dir', '{work_dir}/cam',
+             '--resume', '--cfg-options', *_data,
+             'train_cfg.max_epochs={cam_epochs}',
+             'param_scheduler.1.end={cam_epochs}'],
+        outputs=['{work_dir}/cam']),
+    dict(
+        name='cams',
+        shard=True,
+        cmd=['tools/test.py', '{cam_config}', '{cam_ckpt}', '--work-dir',
+             '{work_dir}/cam', '--cfg-options', *_data,
+             'model.test_cfg.cam_dir={cams}', 'test_evaluator.1.out_dir={cams}'],
+        outputs=['{cams}'],
+        work_dir='{work_dir}/cam',
+        summary=dict(cam_miou='cam/mIoU', cam_best_thr='cam/best_thr')),
+    dict(
+        name='relations',
+        shard=True,
+        cmd=['tools/mine_relations.py', '{data_root}/train2014', '{cams}',
+             '{relations}', '--img-name', '{img_name}',
+             '--fg-thr', '{rel_fg_thr}', '--bg-thr', '{rel_bg_thr}'],
+        outputs=['{relations}']),
+    dict(
+        name='train_irn',
+        cmd=['tools/train.py', '{irn_config}', '--work-dir', '{work_dir}/irn', '--resume',
+             '--cfg-options', *_data, 'model.backbone.init_cfg.checkpoint={cam_ckpt}',
+             'train_dataloader.dataset.data_prefix.relation_path={relations}',
+             'train_cfg.max_iters={irn_iters}', 'param_scheduler.0.end={irn_iters}',
+             'default_hooks.checkpoint.interval={irn_iters}'],
+        outputs=['{work_dir}/irn']),
+    dict(
+        name='pseudo_labels',
+        shard=True,
+        cmd=['tools/test.py', '{irn_config}', '{irn_ckpt}', '--work-dir',
+             '{work_dir}/irn', '--cfg-options', *_data,
+             'test_evaluator.0.cam_dir={cams}',
+             'test_evaluator.0.out_dir={work_dir}/sem_labels',
+             'test_evaluator.0.bg_thr={sem_bg_thr}',
+             'test_evaluator.1.cam_dir={cams}',
+             'test_evaluator.1.label_cfg.bg_thr={sem_bg_thr}',
+             'test_evaluator.1.label_cfg.cam_bg_thr={cam_bg_thr}',
+             'test_evaluator.1.out_dir={work_dir}/ins_labels'],
+        outputs=['{work_dir}/sem_labels', '{work_dir}/ins_labels',
+                 '{work_dir}/ins_labels.json'],
+        work_dir='{work_dir}/irn',
+        summary=dict(
+            sem_miou='sem/mIoU',
+            ins_ap50='ins/ap50',
+            ins_ap70='ins/ap70',
+            ins_coco_ap='ins/coco_ap',
+            _abl_cam='ins/cam_ap50',
+            _abl_cam_boundary='ins/cam_boundary_ap50',
+            _abl_full='ins/ap50')),
+]
