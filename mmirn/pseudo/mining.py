@@ -10,9 +10,10 @@ from multiprocessing import Pool
 from typing import Callable, List, Optional
 
 import mmcv
-from mmengine.dist import barrier, get_dist_info, init_dist
+from mmengine.dist import barrier, get_dist_info
 from mmengine.utils import ProgressBar
 
+from ..utils.dist import init_dist
 from .cam_io import cam_path, load_cams
 from .relations import save_label_png
 
@@ -55,7 +56,7 @@ def mine_all(args, mine_fn: Callable) -> None:
     if args.launcher != 'none':
         if 'LOCAL_RANK' not in os.environ:
             os.environ['LOCAL_RANK'] = str(args.local_rank)
-        init_dist(args.launcher, backend='gloo')
+        init_dist(args.launcher, backend='gloo')  # CPU work: gloo on any machine
     rank, world_size = get_dist_info()
     ids = list_ids(args.cam_dir, args.ids)[rank::world_size]
     os.makedirs(args.out_dir, exist_ok=True)
