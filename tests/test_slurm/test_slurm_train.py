@@ -125,3 +125,50 @@ def _log(work_dir):
     logs = list(Path(work_dir).glob('*/*.log'))
     assert len(logs) == 1, logs
     return logs[0].read_text()
+
+
+def test_sbatch_slurm_test_two_tasks_dump_the_cams_of_one_process(slurm_cluster, tiny_cam):
+    """tools/slurm_test.sh inside an sbatch allocation of 2 tasks: the ranks share the
+    images and write the same CAMs as one process."""
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope, init_default_scope
+
+    from mmirn.pseudo import load_cams
+    from mmirn.registry import MODELS
+    tmp, config = tiny_cam
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        torch.manual_seed(0)
+        model = MODELS.build(Config.fromfile(str(config)).model)
+        model.init_weights()
+    ckpt = tmp / 'cam_init.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
+
+    def args(name):
+        cams = str(tmp / name / 'cams')
+        return [str(config), str(ckpt), '--work-dir', str(tmp / name), '--cfg-options',
+                f'model.test_cfg.cam_dir={cams}', f'test_evaluator.1.out_dir={cams}']
+
+    env = _job_env(slurm_cluster, GPUS='2', GPUS_PER_NODE='2', CPUS_PER_TASK='1',
+                   GRES='', PYTHON=sys.executable)
+    script = ' '.join(['bash', str(ROOT / 'tools/slurm_test.sh'), slurm_cluster.partition,
+                       'cam-dump', *args('two')])
+    out = tmp / 'sbatch.out'
+    proc = subprocess.run(['sbatch', '--wait', '-n2', '-c1', '-p', slurm_cluster.partition,
+                           '-J', 'cam-dump-batch', '-o', str(out), '--wrap', script],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr +
+                                  (out.read_text()[-4000:] if out.exists() else ''))
+    assert proc.stdout.startswith('Submitted batch job ')
+    one = subprocess.run([sys.executable, str(ROOT / 'tools/test.py'), *args('one')],
+                         env=_job_env(slurm_cluster), capture_output=True, text=True,
+                         timeout=300)
+    assert one.returncode == 0, one.stderr[-4000:]
+    assert 'GPU number: 2' in _log(tmp / 'two')
+    files = sorted(p.name for p in (tmp / 'one/cams').glob('*.npz'))
+    assert len(files) == NUM_IMAGES
+    assert sorted(p.name for p in (tmp / 'two/cams').glob('*.npz')) == files
+    for name in files:
+        a, b = load_cams(str(tmp / 'one/cams' / name)), load_cams(str(tmp / 'two/cams' / name))
+        for key in ('keys', 'cam', 'high_res'):
+            assert (a[key] == b[key]).all(), (name, key)
