@@ -150,7 +150,8 @@ def _log(work_dir):
     return logs[0].read_text()
 
 
-def test_sbatch_slurm_test_two_tasks_dump_the_cams_of_one_process(slurm_cluster, tiny_cam):
+def test_sbatch_slurm_test_two_tasks_dump_the_cams_of_one_process(slurm_cluster,
+                                                                  tiny_cam):
     """tools/slurm_test.sh inside an sbatch allocation of 2 tasks: the ranks share the
     images and write the same CAMs as one process."""
     from mmirn.pseudo import load_cams
@@ -167,8 +168,8 @@ def test_sbatch_slurm_test_two_tasks_dump_the_cams_of_one_process(slurm_cluster,
                        'cam-dump', *args('dump_two')])
     out = tmp / 'sbatch.out'
     proc = subprocess.run(['sbatch', '--parsable', '-n2', '-c1', '-p',
-                           slurm_cluster.partition, '-J', 'cam-dump-batch', '-o', str(out),
-                           '--wrap', script], env=env, capture_output=True, text=True,
+                           slurm_cluster.partition, '-J', 'cam-dump-batch',
+                           '-o', str(out), '--wrap', script], env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr
     job_id = proc.stdout.strip().split(';')[0]
