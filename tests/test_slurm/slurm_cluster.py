@@ -51,8 +51,7 @@ PartitionName={partition} Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 
 
 def missing_binaries():
-    found = {b: shutil.which(b) or shutil.which(b, path='/usr/sbin:/sbin') for b in BINARIES}
-    return [b for b, path in found.items() if path is None]
+    return [b for b in BINARIES if _which(b) is None]
 
 
 def _free_port():
@@ -79,8 +78,9 @@ class SlurmCluster:
 
     def _spawn(self, name, *args):
         log = open(os.path.join(self.root, f'{name}.out'), 'wb')
-        proc = subprocess.Popen([_which(name), *args], stdout=log, stderr=subprocess.STDOUT,
-                                env=self.env, start_new_session=True)
+        proc = subprocess.Popen([_which(name), *args], stdout=log,
+                                stderr=subprocess.STDOUT, env=self.env,
+                                start_new_session=True)
         self.procs.append(proc)
         return proc
 

@@ -4,10 +4,15 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope, init_default_scope
+
+from mmirn.registry import MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 TOY_CONFIG = ROOT / 'configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py'
@@ -77,7 +82,15 @@ def tiny_cam(tmp_path_factory):
         "train_cfg = dict(max_epochs=1)\n"
         "default_hooks = dict(logger=dict(interval=1),\n"
         "    checkpoint=dict(by_epoch=True, interval=1))\n")
-    return tmp, config
+    # the initial weights, which both trainings load (and the CAM dump uses)
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        torch.manual_seed(0)
+        model = MODELS.build(Config.fromfile(str(config)).model)
+        model.init_weights()
+    ckpt = tmp / 'cam_init.pth'
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
+    return tmp, config, ckpt
 
 
 def _params(path):
@@ -86,18 +99,19 @@ def _params(path):
 
 
 def test_slurm_train_two_tasks_match_one_process(slurm_cluster, tiny_cam):
-    tmp, config = tiny_cam
+    tmp, config, ckpt = tiny_cam
     env = _job_env(slurm_cluster, GPUS='2', GPUS_PER_NODE='2', CPUS_PER_TASK='1',
                    GRES='', PYTHON=sys.executable)
     two = subprocess.run([
         'bash', str(ROOT / 'tools/slurm_train.sh'), slurm_cluster.partition, 'cam-2x2',
         str(config), '--work-dir', str(tmp / 'two'), '--cfg-options',
-        'train_dataloader.batch_size=2'
+        'train_dataloader.batch_size=2', f'load_from={ckpt}'
     ], env=env, capture_output=True, text=True, timeout=300)
     assert two.returncode == 0, two.stderr[-4000:] + slurm_cluster.log_tail()
     one = subprocess.run([
         sys.executable, str(ROOT / 'tools/train.py'), str(config), '--work-dir',
-        str(tmp / 'one'), '--cfg-options', 'train_dataloader.batch_size=4'
+        str(tmp / 'one'), '--cfg-options', 'train_dataloader.batch_size=4',
+        f'load_from={ckpt}'
     ], env=_job_env(slurm_cluster), capture_output=True, text=True, timeout=300)
     assert one.returncode == 0, one.stderr[-4000:]
     # both tasks joined one gloo group of 2 and split the 8 images: 2 iterations
@@ -110,18 +124,69 @@ def test_slurm_train_two_tasks_match_one_process(slurm_cluster, tiny_cam):
     assert a.keys() == b.keys()
     for key in a:
         torch.testing.assert_close(b[key], a[key], rtol=1e-4, atol=1e-6, msg=key)
-    # the weights depend on which images each iteration saw: one process with batch 2
-    # (4 iterations) ends elsewhere, so the match above is not trivial
-    half = subprocess.run([
-        sys.executable, str(ROOT / 'tools/train.py'), str(config), '--work-dir',
-        str(tmp / 'half'), '--cfg-options', 'train_dataloader.batch_size=2'
-    ], env=_job_env(slurm_cluster), capture_output=True, text=True, timeout=300)
-    assert half.returncode == 0, half.stderr[-4000:]
-    c = _params(tmp / 'half/epoch_1.pth')
-    assert max((c[k] - a[k]).abs().max().item() for k in a) > 1e-3
+    # and training moved them from the initial weights both loaded
+    init = _params(ckpt)
+    assert max((a[k] - init[k]).abs().max().item() for k in init) > 1e-3
+
+
+def _wait_job(cluster, job_id, timeout):
+    """(JobState, ExitCode) of a batch job once it has ended."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        proc = subprocess.run(['scontrol', '-o', 'show', 'job', job_id], env=cluster.env,
+                              capture_output=True, text=True)
+        fields = dict(f.split('=', 1) for f in proc.stdout.split() if '=' in f)
+        if fields.get('JobState') in ('COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT',
+                                      'NODE_FAIL', 'OUT_OF_MEMORY'):
+            return fields['JobState'], fields['ExitCode']
+        time.sleep(0.3)
+    subprocess.run(['scancel', job_id], env=cluster.env)
+    raise TimeoutError(f'job {job_id} still running after {timeout} s')
 
 
 def _log(work_dir):
     logs = list(Path(work_dir).glob('*/*.log'))
     assert len(logs) == 1, logs
     return logs[0].read_text()
+
+
+def test_sbatch_slurm_test_two_tasks_dump_the_cams_of_one_process(slurm_cluster,
+                                                                  tiny_cam):
+    """tools/slurm_test.sh inside an sbatch allocation of 2 tasks: the ranks share the
+    images and write the same CAMs as one process."""
+    from mmirn.pseudo import load_cams
+    tmp, config, ckpt = tiny_cam
+
+    def args(name):
+        cams = str(tmp / name / 'cams')
+        return [str(config), str(ckpt), '--work-dir', str(tmp / name), '--cfg-options',
+                f'model.test_cfg.cam_dir={cams}', f'test_evaluator.1.out_dir={cams}']
+
+    env = _job_env(slurm_cluster, GPUS='2', GPUS_PER_NODE='2', CPUS_PER_TASK='1',
+                   GRES='', PYTHON=sys.executable)
+    script = ' '.join(['bash', str(ROOT / 'tools/slurm_test.sh'), slurm_cluster.partition,
+                       'cam-dump', *args('dump_two')])
+    out = tmp / 'sbatch.out'
+    proc = subprocess.run(['sbatch', '--parsable', '-n2', '-c1', '-p',
+                           slurm_cluster.partition, '-J', 'cam-dump-batch',
+                           '-o', str(out), '--wrap', script], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    job_id = proc.stdout.strip().split(';')[0]
+    # (sbatch --wait polls at growing intervals: tens of seconds late here)
+    state = _wait_job(slurm_cluster, job_id, timeout=300)
+    assert state == ('COMPLETED', '0:0'), (state, out.read_text()[-4000:]
+                                           if out.exists() else '')
+    one = subprocess.run([sys.executable, str(ROOT / 'tools/test.py'), *args('dump_one')],
+                         env=_job_env(slurm_cluster), capture_output=True, text=True,
+                         timeout=300)
+    assert one.returncode == 0, one.stderr[-4000:]
+    assert 'GPU number: 2' in _log(tmp / 'dump_two')
+    files = sorted(p.name for p in (tmp / 'dump_one/cams').glob('*.npz'))
+    assert len(files) == NUM_IMAGES
+    assert sorted(p.name for p in (tmp / 'dump_two/cams').glob('*.npz')) == files
+    for name in files:
+        a = load_cams(str(tmp / 'dump_one/cams' / name))
+        b = load_cams(str(tmp / 'dump_two/cams' / name))
+        for key in ('keys', 'cam', 'high_res'):
+            assert (a[key] == b[key]).all(), (name, key)
