@@ -9,6 +9,7 @@ import mmirn  # noqa: F401
 from mmirn.registry import MODELS
 
 CONFIG_DIR = Path(__file__).resolve().parents[2] / 'configs'
+STOCK_SCOPES = {'seg': 'mmseg', 'mask_rcnn': 'mmdet'}
 LEAF_CONFIGS = sorted(p for p in CONFIG_DIR.rglob('*.py') if '_base_' not in p.parts
                       and 'pipelines' not in p.parts)
 
@@ -21,11 +22,13 @@ def test_configs_are_found():
 @pytest.mark.parametrize('path', LEAF_CONFIGS, ids=lambda p: p.name)
 def test_config_builds_model(path):
     cfg = Config.fromfile(str(path))
-    assert cfg.default_scope == 'mmirn'
+    # stage-3 configs are stock mmseg / mmdet models (scope mmseg / mmdet), the rest mmirn's
+    scope = STOCK_SCOPES.get(path.parent.name, 'mmirn')
+    assert cfg.default_scope == scope
     model_cfg = cfg.model.copy()
     # no download in tests: the loading code stays in the config, it is just not run
-    with DefaultScope.overwrite_default_scope('mmirn'):
-        init_default_scope('mmirn')
+    with DefaultScope.overwrite_default_scope(scope):
+        init_default_scope(scope)
         model = MODELS.build(model_cfg)
     assert sum(p.numel() for p in model.parameters()) > 0
 
