@@ -13,6 +13,7 @@ EXT_SOURCES := $(shell find mmirn/ops/csrc -type f)
 PYTEST_ARGS ?=
 DEMO_CONFIG ?= configs/pipelines/irn_toy.py
 DEMO_ARGS ?=
+BASELINES_CONFIG ?= configs/pipelines/irn_toy_baselines.py
 
 .PHONY: env test test-all demo demo-compare demo-baselines clean-env
 
@@ -49,9 +50,10 @@ demo-compare: env
 	$(PYTHON) tools/run_pipeline.py configs/pipelines/psa_irn_mix_toy.py $(DEMO_ARGS)
 
 # The demo chain, then DeepLab v2 and Mask R-CNN on its pseudo labels beside their
-# GT-trained twins (same work_dir as `make demo`, whose finished steps it reuses)
+# GT-trained twins (same work_dir as `make demo`, whose finished steps it reuses);
+# BASELINES_CONFIG=configs/pipelines/irn_toy_baselines_seg.py: DeepLab v2 rows only
 demo-baselines: env
-	$(PYTHON) tools/run_pipeline.py configs/pipelines/irn_toy_baselines.py $(DEMO_ARGS)
+	$(PYTHON) tools/run_pipeline.py $(BASELINES_CONFIG) $(DEMO_ARGS)
 
 clean-env:
 	rm -rf $(ENV_DIR) build mmirn/_ext*.so

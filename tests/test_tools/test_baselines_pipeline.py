@@ -126,3 +126,15 @@ def test_baseline_table_and_summary(tmp_path):
     assert part['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=None))
     text = run_pipeline.format_summary(dict(config='x', baselines=table, **results))
     assert 'baselines: seg' in text and '0.75' in text
+
+
+def test_seg_only_variant(tmp_path, monkeypatch, capsys):
+    from mmengine.config import Config
+    seg_only = PIPELINE.with_name('irn_toy_baselines_seg.py')
+    monkeypatch.chdir(tmp_path)
+    full = _commands(capsys, [str(PIPELINE), '--work-dir', 'a', '--dry-run'])
+    cmds = _commands(capsys, [str(seg_only), '--work-dir', 'b', '--dry-run'])
+    ins = {n for n in full if n.startswith(('coco_gt_', 'train_ins', 'test_ins'))}
+    assert len(ins) == 6 and not ins & set(cmds)
+    assert set(cmds) == set(full) - ins
+    assert list(Config.fromfile(str(seg_only)).baseline_rows) == ['seg']
