@@ -15,20 +15,24 @@ Inference steps are sharded over ``--gpus`` processes with ``torchrun`` (gloo on
 At the end a summary table is printed and saved as ``<work_dir>/summary.json``.
 """
 import argparse
+import fcntl
 import glob
 import json
 import os
 import os.path as osp
 import shlex
 import shutil
+import signal
 import string
 import subprocess
 import sys
+import threading
 import time
 
 from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+KILL_AFTER = 30  # seconds a stopped step gets to exit before SIGKILL
 
 
 def parse_args(argv=None):
@@ -146,12 +150,41 @@ class Pipeline:
         env.setdefault('PYTHONUNBUFFERED', '1')
         with open(log_path, 'a') as log:
             log.write(f'\n=== {time.strftime("%Y-%m-%d %H:%M:%S")} {" ".join(cmd)}\n')
+            # the step runs in its own process group, so that a SIGTERM / SIGINT sent to
+            # the pipeline reaches the whole step (torchrun and its workers, a tool's
+            # dataloader workers) once, through forward(), and nothing is orphaned
             proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, bufsize=1)
-            for line in proc.stdout:
-                sys.stdout.write(line)
-                log.write(line)
-            proc.wait()
+                                    stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                    start_new_session=True)
+            caught = []
+
+            def forward(signum, frame):
+                caught.append(signum)
+                sig = signal.SIGTERM if len(caught) == 1 else signal.SIGKILL
+                _kill_group(proc, sig)
+                if len(caught) == 1:  # a step that ignores SIGTERM is killed later
+                    timer = threading.Timer(KILL_AFTER, _kill_group, (proc, signal.SIGKILL))
+                    timer.daemon = True
+                    timer.start()
+
+            handlers = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+            try:
+                for line in proc.stdout:
+                    sys.stdout.write(line)
+                    log.write(line)
+                proc.wait()
+            finally:
+                for s, h in handlers.items():
+                    signal.signal(s, h)
+                if proc.poll() is None:  # an error in this loop: do not leave it running
+                    _kill_group(proc, signal.SIGKILL)
+                    proc.wait()
+        if caught:
+            name_of = signal.Signals(caught[0]).name
+            print(f'[pipeline] {name_of} received: step "{name}" was stopped (exit '
+                  f'{proc.returncode}) and is not marked done; run the pipeline again to '
+                  'resume it.', file=sys.stderr, flush=True)
+            raise SystemExit(128 + caught[0])
         if proc.returncode != 0:
             raise RuntimeError(
                 f'pipeline step "{name}" failed (exit {proc.returncode}); its log is '
@@ -264,11 +297,43 @@ def _fmt(value):
     return f'{value:.2f}' if isinstance(value, (int, float)) else str(value)
 
 
+def _kill_group(proc, sig):
+    """Sends ``sig`` to the step's process group (the step was started as its leader)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def lock_work_dir(work_dir):
+    """Takes ``<work_dir>/pipeline.lock`` (``fcntl.flock``) for this process's lifetime.
+
+    Two pipelines on one work dir would run the same step at once and record each other's
+    half-written outputs as done; the second one exits at once, naming the holder's pid.
+    The lock goes with the process (also on SIGKILL), so a stale lock file is harmless.
+    """
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, 'pipeline.lock')
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 64).decode(errors='replace').strip() or 'unknown'
+        os.close(fd)
+        raise SystemExit(
+            f'[pipeline] error: another pipeline (pid {holder}) is running on the work dir '
+            f'{work_dir} (it holds {path}); wait for it to finish or stop it first.')
+    os.ftruncate(fd, 0)
+    os.write(fd, f'{os.getpid()}\n'.encode())
+    return fd  # kept open: closing it would release the lock
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     work_dir = osp.abspath(args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0]))
+    lock = None if args.dry_run else lock_work_dir(work_dir)  # noqa: F841 (held open)
     pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run)
     pipeline.run(args.only, args.redo)
 
