@@ -32,6 +32,7 @@ import time
 from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+MANGLED = ' ,\'"[]()'  # what DictAction strips or splits on
 KILL_AFTER = 30  # seconds a stopped step gets to exit before SIGKILL
 
 
@@ -128,7 +129,7 @@ class Pipeline:
         os.replace(tmp, self.done_path(name))
 
     def command(self, step):
-        cmd = self.fill(step['cmd'])
+        cmd = self.cfg_options(step, self.fill(step['cmd']), step['cmd'])
         script = cmd[0]
         if script.endswith('.py') and not osp.isabs(script):
             script = osp.join(REPO, script)
@@ -140,12 +141,57 @@ class Pipeline:
                     *cmd[1:], '--launcher', 'pytorch']
         return [sys.executable, script, *cmd[1:]]
 
+    def cfg_options(self, step, cmd, template):
+        """Keeps ``--cfg-options`` items whose filled value mmengine would misread off the
+        command line.
+
+        mmengine's ``DictAction`` drops every space and splits on commas (quotes do not
+        help), so ``cams={work_dir}/cams`` with a work dir ``/data/my runs,v2`` would become
+        the list ``['/data/myruns', 'v2/cams']``. Such an item (a space, comma, quote or
+        bracket that came in with a var, not written in the template) is parsed from the
+        template instead, its vars filled in as literal strings, and handed to the tool in
+        the JSON file that ``MMIRN_CFG_OPTIONS`` names (``load_tool_config`` merges it after
+        ``--cfg-options``). Other items stay on the command line, as before.
+        """
+        from mmengine.config import DictAction
+        self.env_extra = getattr(self, 'env_extra', {})
+        self.env_extra.pop(step['name'], None)
+        if '--cfg-options' not in cmd:
+            return cmd
+        start = cmd.index('--cfg-options') + 1
+        kept, moved, i = cmd[:start], {}, start
+        for i in range(start, len(cmd)):
+            item, tmpl = cmd[i], template[i]
+            if item.startswith('--'):
+                break
+            key, value = item.split('=', 1)
+            tvalue = tmpl.split('=', 1)[1]
+            if any(value.count(c) > tvalue.count(c) for c in MANGLED):
+                moved[key] = _fill_parsed(DictAction._parse_iterable(tvalue), self.fill)
+            else:
+                kept.append(item)
+        else:
+            i = len(cmd)
+        kept += cmd[i:]
+        if kept[-1] == '--cfg-options':
+            kept.pop()
+        if moved:
+            path = osp.join(self.state_dir, f'{step["name"]}.cfg_options.json')
+            with open(path, 'w') as f:  # also on a dry run: it shows what is passed
+                json.dump(moved, f, indent=2)
+            self.env_extra[step['name']] = {'MMIRN_CFG_OPTIONS': path}
+        return kept
+
     def run_command(self, name, cmd):
         log_path = osp.join(self.state_dir, f'{name}.log')
+        extra = getattr(self, 'env_extra', {}).get(name, {})
         print(f'[pipeline] {name}: {" ".join(shlex.quote(c) for c in cmd)}', flush=True)
+        for key, value in extra.items():
+            print(f'[pipeline]   with {key}={shlex.quote(value)} (options whose paths '
+                  'have spaces / commas)', flush=True)
         if self.dry_run:
             return
-        env = dict(os.environ)
+        env = dict(os.environ, **extra)
         env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
         env.setdefault('PYTHONUNBUFFERED', '1')
         with open(log_path, 'a') as log:
@@ -295,6 +341,15 @@ def format_summary(summary):
 
 def _fmt(value):
     return f'{value:.2f}' if isinstance(value, (int, float)) else str(value)
+
+
+def _fill_parsed(value, fill):
+    """Fills the vars of the strings in a ``DictAction``-parsed value."""
+    if isinstance(value, str):
+        return fill(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fill_parsed(v, fill) for v in value)
+    return value
 
 
 def _kill_group(proc, sig):
