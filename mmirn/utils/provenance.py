@@ -1,6 +1,6 @@
 """Which checkpoint wrote an output folder (CAMs, pseudo labels).
 
-``tools/test.py`` writes ``provenance.json`` into every folder it fills (the model's
+``tools/test.py`` writes ``.provenance.json`` into every folder it fills (the model's
 ``test_cfg.cam_dir`` and each evaluator's ``out_dir``) before it runs: the checkpoint's
 path and sha256 and the config. A later run into the same folder with a different
 checkpoint would leave a mix of old and new files (the label steps skip nothing, but an
@@ -13,7 +13,7 @@ import os
 import os.path as osp
 import shutil
 
-PROVENANCE = 'provenance.json'
+PROVENANCE = '.provenance.json'  # hidden: globs of the folder's files skip it
 
 
 def file_sha256(path, chunk=1 << 20):
@@ -47,7 +47,7 @@ def output_dirs(cfg):
 def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True):
     """Checks / records that ``checkpoint`` (with ``config``) writes ``dirs``.
 
-    A folder whose ``provenance.json`` names another checkpoint sha256 raises
+    A folder whose ``.provenance.json`` names another checkpoint sha256 raises
     ``ValueError`` naming both, unless ``redo``: then the folder is emptied. ``write``
     (rank 0 only, in a distributed run) writes the record. Returns the record.
     """

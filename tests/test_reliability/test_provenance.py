@@ -33,7 +33,7 @@ def test_claim_records_refuses_and_redoes(tmp_path):
     b = _ckpt(tmp_path / 'b.pth', b'checkpoint b')
     out = tmp_path / 'cams'
     claim_output_dirs([str(out)], a, CAM_CFG)
-    rec = json.loads((out / 'provenance.json').read_text())
+    rec = json.loads((out / '.provenance.json').read_text())
     assert rec['sha256'] == file_sha256(a) and rec['config'] == CAM_CFG
     (out / '1.npz').write_bytes(b'old')
     claim_output_dirs([str(out)], a, CAM_CFG)  # same checkpoint: a resume, kept
@@ -42,10 +42,10 @@ def test_claim_records_refuses_and_redoes(tmp_path):
         claim_output_dirs([str(out)], b, CAM_CFG)
     assert file_sha256(a) in str(e.value) and file_sha256(b) in str(e.value)
     assert (out / '1.npz').exists()
-    assert json.loads((out / 'provenance.json').read_text())['sha256'] == file_sha256(a)
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == file_sha256(a)
     claim_output_dirs([str(out)], b, CAM_CFG, redo=True)
-    assert os.listdir(out) == ['provenance.json']
-    assert json.loads((out / 'provenance.json').read_text())['sha256'] == file_sha256(b)
+    assert os.listdir(out) == ['.provenance.json']
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == file_sha256(b)
 
 
 def test_tools_test_refuses_other_checkpoint(tmp_path):
@@ -85,7 +85,7 @@ def test_tools_test_refuses_other_checkpoint(tmp_path):
 
     res = run(ckpts[0])
     assert res.returncode == 0, res.stderr[-3000:]
-    rec = json.loads((out / 'provenance.json').read_text())
+    rec = json.loads((out / '.provenance.json').read_text())
     assert rec['sha256'] == file_sha256(ckpts[0]) and rec['config'] == str(config)
     cams = sorted(p.name for p in out.glob('*.npz'))
     assert cams
@@ -96,11 +96,11 @@ def test_tools_test_refuses_other_checkpoint(tmp_path):
     assert 'written by another checkpoint' in res.stderr and '--redo' in res.stderr
     assert file_sha256(ckpts[1]) in res.stderr
     assert (out / 'stale.npz').exists()
-    assert json.loads((out / 'provenance.json').read_text())['sha256'] == rec['sha256']
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == rec['sha256']
 
     res = run(ckpts[1], '--redo')
     assert res.returncode == 0, res.stderr[-3000:]
     assert not (out / 'stale.npz').exists()
     assert sorted(p.name for p in out.glob('*.npz')) == cams
-    assert json.loads((out / 'provenance.json').read_text())['sha256'] == \
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == \
         file_sha256(ckpts[1])
