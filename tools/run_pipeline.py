@@ -15,20 +15,25 @@ Inference steps are sharded over ``--gpus`` processes with ``torchrun`` (gloo on
 At the end a summary table is printed and saved as ``<work_dir>/summary.json``.
 """
 import argparse
+import fcntl
 import glob
 import json
 import os
 import os.path as osp
 import shlex
 import shutil
+import signal
 import string
 import subprocess
 import sys
+import threading
 import time
 
 from mmengine.config import Config
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+MANGLED = ' ,\'"[]()'  # what DictAction strips or splits on
+KILL_AFTER = 30  # seconds a stopped step gets to exit before SIGKILL
 
 
 def parse_args(argv=None):
@@ -124,7 +129,7 @@ class Pipeline:
         os.replace(tmp, self.done_path(name))
 
     def command(self, step):
-        cmd = self.fill(step['cmd'])
+        cmd = self.cfg_options(step, self.fill(step['cmd']), step['cmd'])
         script = cmd[0]
         if script.endswith('.py') and not osp.isabs(script):
             script = osp.join(REPO, script)
@@ -136,22 +141,96 @@ class Pipeline:
                     *cmd[1:], '--launcher', 'pytorch']
         return [sys.executable, script, *cmd[1:]]
 
+    def cfg_options(self, step, cmd, template):
+        """Keeps ``--cfg-options`` items whose filled value mmengine would misread off the
+        command line.
+
+        mmengine's ``DictAction`` drops every space and splits on commas (quotes do not
+        help), so ``cams={work_dir}/cams`` with a work dir ``/data/my runs,v2`` would become
+        the list ``['/data/myruns', 'v2/cams']``. Such an item (a space, comma, quote or
+        bracket that came in with a var, not written in the template) is parsed from the
+        template instead, its vars filled in as literal strings, and handed to the tool in
+        the JSON file that ``MMIRN_CFG_OPTIONS`` names (``load_tool_config`` merges it after
+        ``--cfg-options``). Other items stay on the command line, as before.
+        """
+        from mmengine.config import DictAction
+        self.env_extra = getattr(self, 'env_extra', {})
+        self.env_extra.pop(step['name'], None)
+        if '--cfg-options' not in cmd:
+            return cmd
+        start = cmd.index('--cfg-options') + 1
+        kept, moved, i = cmd[:start], {}, start
+        for i in range(start, len(cmd)):
+            item, tmpl = cmd[i], template[i]
+            if item.startswith('--'):
+                break
+            key, value = item.split('=', 1)
+            tvalue = tmpl.split('=', 1)[1]
+            if any(value.count(c) > tvalue.count(c) for c in MANGLED):
+                moved[key] = _fill_parsed(DictAction._parse_iterable(tvalue), self.fill)
+            else:
+                kept.append(item)
+        else:
+            i = len(cmd)
+        kept += cmd[i:]
+        if kept[-1] == '--cfg-options':
+            kept.pop()
+        if moved:
+            path = osp.join(self.state_dir, f'{step["name"]}.cfg_options.json')
+            with open(path, 'w') as f:  # also on a dry run: it shows what is passed
+                json.dump(moved, f, indent=2)
+            self.env_extra[step['name']] = {'MMIRN_CFG_OPTIONS': path}
+        return kept
+
     def run_command(self, name, cmd):
         log_path = osp.join(self.state_dir, f'{name}.log')
+        extra = getattr(self, 'env_extra', {}).get(name, {})
         print(f'[pipeline] {name}: {" ".join(shlex.quote(c) for c in cmd)}', flush=True)
+        for key, value in extra.items():
+            print(f'[pipeline]   with {key}={shlex.quote(value)} (options whose paths '
+                  'have spaces / commas)', flush=True)
         if self.dry_run:
             return
-        env = dict(os.environ)
+        env = dict(os.environ, **extra)
         env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
         env.setdefault('PYTHONUNBUFFERED', '1')
         with open(log_path, 'a') as log:
             log.write(f'\n=== {time.strftime("%Y-%m-%d %H:%M:%S")} {" ".join(cmd)}\n')
+            # the step runs in its own process group, so that a SIGTERM / SIGINT sent to
+            # the pipeline reaches the whole step (torchrun and its workers, a tool's
+            # dataloader workers) once, through forward(), and nothing is orphaned
             proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, bufsize=1)
-            for line in proc.stdout:
-                sys.stdout.write(line)
-                log.write(line)
-            proc.wait()
+                                    stderr=subprocess.STDOUT, text=True, bufsize=1,
+                                    start_new_session=True)
+            caught = []
+
+            def forward(signum, frame):
+                caught.append(signum)
+                sig = signal.SIGTERM if len(caught) == 1 else signal.SIGKILL
+                _kill_group(proc, sig)
+                if len(caught) == 1:  # a step that ignores SIGTERM is killed later
+                    timer = threading.Timer(KILL_AFTER, _kill_group, (proc, signal.SIGKILL))
+                    timer.daemon = True
+                    timer.start()
+
+            handlers = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+            try:
+                for line in proc.stdout:
+                    sys.stdout.write(line)
+                    log.write(line)
+                proc.wait()
+            finally:
+                for s, h in handlers.items():
+                    signal.signal(s, h)
+                if proc.poll() is None:  # an error in this loop: do not leave it running
+                    _kill_group(proc, signal.SIGKILL)
+                    proc.wait()
+        if caught:
+            name_of = signal.Signals(caught[0]).name
+            print(f'[pipeline] {name_of} received: step "{name}" was stopped (exit '
+                  f'{proc.returncode}) and is not marked done; run the pipeline again to '
+                  'resume it.', file=sys.stderr, flush=True)
+            raise SystemExit(128 + caught[0])
         if proc.returncode != 0:
             raise RuntimeError(
                 f'pipeline step "{name}" failed (exit {proc.returncode}); its log is '
@@ -293,11 +372,52 @@ def _fmt(value):
     return f'{value:.2f}' if isinstance(value, (int, float)) else str(value)
 
 
+def _fill_parsed(value, fill):
+    """Fills the vars of the strings in a ``DictAction``-parsed value."""
+    if isinstance(value, str):
+        return fill(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fill_parsed(v, fill) for v in value)
+    return value
+
+
+def _kill_group(proc, sig):
+    """Sends ``sig`` to the step's process group (the step was started as its leader)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def lock_work_dir(work_dir):
+    """Takes ``<work_dir>/pipeline.lock`` (``fcntl.flock``) for this process's lifetime.
+
+    Two pipelines on one work dir would run the same step at once and record each other's
+    half-written outputs as done; the second one exits at once, naming the holder's pid.
+    The lock goes with the process (also on SIGKILL), so a stale lock file is harmless.
+    """
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, 'pipeline.lock')
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 64).decode(errors='replace').strip() or 'unknown'
+        os.close(fd)
+        raise SystemExit(
+            f'[pipeline] error: another pipeline (pid {holder}) is running on the work dir '
+            f'{work_dir} (it holds {path}); wait for it to finish or stop it first.')
+    os.ftruncate(fd, 0)
+    os.write(fd, f'{os.getpid()}\n'.encode())
+    return fd  # kept open: closing it would release the lock
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     work_dir = osp.abspath(args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0]))
+    lock = None if args.dry_run else lock_work_dir(work_dir)  # noqa: F841 (held open)
     pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run)
     pipeline.run(args.only, args.redo)
 

@@ -6,8 +6,8 @@ import torch
 from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from mmirn.utils import (check_checkpoint_fits, load_tool_config,
-                         register_all_modules)
+from mmirn.utils import (check_checkpoint_fits, claim_output_dirs, load_tool_config,
+                         output_dirs, register_all_modules)
 
 
 def parse_args():
@@ -30,6 +30,10 @@ def parse_args():
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    parser.add_argument(
+        '--redo', action='store_true',
+        help='empty output folders (CAMs, labels) written by another checkpoint '
+        'instead of refusing to write into them')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     if 'LOCAL_RANK' not in os.environ:
@@ -65,6 +69,13 @@ def main():
     try:
         check_checkpoint_fits(runner.model, args.checkpoint)
     except ValueError as e:
+        raise SystemExit(f'error: {e}')
+    # which checkpoint wrote the output folders: refuse to mix two (before any output;
+    # after the fit check, so that a wrong checkpoint leaves no folder behind)
+    try:
+        claim_output_dirs(output_dirs(cfg), args.checkpoint, args.config, args.redo,
+                          write=int(os.environ.get('RANK', '0')) == 0)
+    except (ValueError, OSError) as e:
         raise SystemExit(f'error: {e}')
     runner.test()
     # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort

@@ -1,3 +1,5 @@
+import json
+import os
 import os.path as osp
 
 from mmengine import DefaultScope
@@ -28,7 +30,8 @@ def register_all_modules(init_default_scope: bool = True) -> None:
 def load_tool_config(args):
     """The config of ``tools/train.py`` / ``tools/test.py`` with their CLI applied.
 
-    Reads ``args.config``, records ``args.launcher``, merges ``args.cfg_options``,
+    Reads ``args.config``, records ``args.launcher``, merges ``args.cfg_options`` (then
+    the JSON file that the environment variable ``MMIRN_CFG_OPTIONS`` names, if set),
     picks the distributed backend (:func:`prepare_dist_cfg`) and sets ``work_dir``:
     ``--work-dir`` > the config's > ``./work_dirs/<config name>``.
     """
@@ -36,6 +39,11 @@ def load_tool_config(args):
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if os.environ.get('MMIRN_CFG_OPTIONS'):
+        # options too awkward for the command line (paths with spaces / commas), as
+        # written by tools/run_pipeline.py: a JSON file of {dotted key: value}
+        with open(os.environ['MMIRN_CFG_OPTIONS']) as f:
+            cfg.merge_from_dict(json.load(f))
     prepare_dist_cfg(cfg)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

@@ -1,0 +1,106 @@
+"""Output folders record their checkpoint; another checkpoint may not add to them."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+from mmengine.config import Config
+
+from mmirn.utils import claim_output_dirs, file_sha256, output_dirs
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CAM_CFG = osp.join(REPO, 'configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py')
+IRN_CFG = osp.join(REPO, 'configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py')
+
+
+def _ckpt(path, content):
+    path.write_bytes(content)
+    return str(path)
+
+
+def test_output_dirs_of_shipped_configs():
+    cam = Config.fromfile(CAM_CFG)
+    assert output_dirs(cam) == [osp.abspath(cam.model.test_cfg.cam_dir)]  # deduplicated
+    irn = Config.fromfile(IRN_CFG)
+    assert output_dirs(irn) == [osp.abspath(e.out_dir) for e in irn.test_evaluator]
+    assert len(output_dirs(irn)) == 2
+
+
+def test_claim_records_refuses_and_redoes(tmp_path):
+    a = _ckpt(tmp_path / 'a.pth', b'checkpoint a')
+    b = _ckpt(tmp_path / 'b.pth', b'checkpoint b')
+    out = tmp_path / 'cams'
+    claim_output_dirs([str(out)], a, CAM_CFG)
+    rec = json.loads((out / '.provenance.json').read_text())
+    assert rec['sha256'] == file_sha256(a) and rec['config'] == CAM_CFG
+    (out / '1.npz').write_bytes(b'old')
+    claim_output_dirs([str(out)], a, CAM_CFG)  # same checkpoint: a resume, kept
+    assert (out / '1.npz').exists()
+    with pytest.raises(ValueError, match='another checkpoint') as e:
+        claim_output_dirs([str(out)], b, CAM_CFG)
+    assert file_sha256(a) in str(e.value) and file_sha256(b) in str(e.value)
+    assert (out / '1.npz').exists()
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == file_sha256(a)
+    claim_output_dirs([str(out)], b, CAM_CFG, redo=True)
+    assert os.listdir(out) == ['.provenance.json']
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == file_sha256(b)
+
+
+def test_tools_test_refuses_other_checkpoint(tmp_path):
+    """CAMs of checkpoint A; B into the same folder exits 1 (old files stay); --redo."""
+    import torch
+    from mmengine.registry import DefaultScope, init_default_scope
+
+    from mmirn.registry import MODELS
+    data_root = tmp_path / 'toy_voc'
+    subprocess.run([
+        sys.executable, osp.join(REPO, 'tools/dataset_converters/make_toy_voc.py'),
+        str(data_root), '--num-train', '2', '--num-val', '1', '--min-size', '48',
+        '--max-size', '64', '--workers', '1'], check=True, capture_output=True)
+    config = tmp_path / 'cam_tiny.py'
+    config.write_text(
+        f"_base_ = [{CAM_CFG!r}]\n"
+        f"test_dataloader = dict(num_workers=0, persistent_workers=False,\n"
+        f"    dataset=dict(data_root={str(data_root)!r}))\n"
+        "model = dict(backbone=dict(stem_channels=8, base_channels=8),\n"
+        "    cam_head=dict(in_channels=64), test_cfg=dict(scales=(1.0, )))\n")
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        model = MODELS.build(Config.fromfile(str(config)).model)
+    ckpts = []
+    for name in ('a', 'b'):
+        torch.nn.init.normal_(next(model.parameters()))
+        ckpts.append(str(tmp_path / f'{name}.pth'))
+        torch.save(dict(state_dict=model.state_dict(), meta=dict()), ckpts[-1])
+    out = tmp_path / 'cams'
+
+    def run(ckpt, *extra):
+        cmd = [sys.executable, osp.join(REPO, 'tools/test.py'), str(config), ckpt,
+               '--work-dir', str(tmp_path / 'w'), *extra, '--cfg-options',
+               f'model.test_cfg.cam_dir={out}', f'test_evaluator.1.out_dir={out}']
+        return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1'))
+
+    res = run(ckpts[0])
+    assert res.returncode == 0, res.stderr[-3000:]
+    rec = json.loads((out / '.provenance.json').read_text())
+    assert rec['sha256'] == file_sha256(ckpts[0]) and rec['config'] == str(config)
+    cams = sorted(p.name for p in out.glob('*.npz'))
+    assert cams
+    (out / 'stale.npz').write_bytes(b'from an older run')
+
+    res = run(ckpts[1])
+    assert res.returncode == 1, res.stderr[-3000:]
+    assert 'written by another checkpoint' in res.stderr and '--redo' in res.stderr
+    assert file_sha256(ckpts[1]) in res.stderr
+    assert (out / 'stale.npz').exists()
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == rec['sha256']
+
+    res = run(ckpts[1], '--redo')
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert not (out / 'stale.npz').exists()
+    assert sorted(p.name for p in out.glob('*.npz')) == cams
+    assert json.loads((out / '.provenance.json').read_text())['sha256'] == \
+        file_sha256(ckpts[1])
