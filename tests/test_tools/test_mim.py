@@ -88,3 +88,15 @@ def test_mim_train_toy_cam_two_iterations(tmp_path):
     log = logs[0].read_text()
     assert 'Iter(train) [1/2]' in log and 'Iter(train) [2/2]' in log, log[-2000:]
     assert (work_dir / 'epoch_1.pth').exists()
+
+
+def test_mim_search_lists_the_model_zoo(tmp_path):
+    site = tmp_path / 'site'
+    _fake_site(site)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]))
+    proc = subprocess.run([str(MIM), 'search', 'mmirn'], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for name in ('cam_r18_1xb8-30e_toyvoc-128x128', 'irn_r18_1xb8-900i_toyvoc-128x128',
+                 'psa_r38_1xb8-8e_voc12aug-448x448'):
+        assert f'config id: {name}' in proc.stdout
