@@ -4,6 +4,7 @@ Like mmcv: the CPU sources are always built; the CUDA sources and ``WITH_CUDA`` 
 CUDA is available or ``FORCE_CUDA=1``. ``TORCH_CUDA_ARCH_LIST`` picks the architectures.
 """
 import os
+import shutil
 import sys
 from glob import glob
 
@@ -42,6 +43,41 @@ def requirements(name):
         return [line for line in lines if line]
 
 
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
+
+
+def add_mim_extension(pkg_dir='mmirn', root='.', mode=None):
+    """Put configs, tools and model-index.yml in ``<pkg_dir>/.mim`` so that ``mim`` finds them.
+
+    ``mode``: 'symlink' (editable / develop installs), 'copy' (wheels, sdists, installs);
+    by default it is picked from the setup command in ``sys.argv``; other commands do nothing.
+    """
+    if mode is None:
+        if {'develop', 'editable_wheel'} & set(sys.argv):
+            mode = 'symlink'
+        elif {'sdist', 'bdist_wheel', 'install', 'build_py'} & set(sys.argv):
+            mode = 'copy'
+        else:
+            return
+    mim_dir = os.path.join(pkg_dir, '.mim')
+    os.makedirs(mim_dir, exist_ok=True)
+    for name in MIM_FILES:
+        src = os.path.abspath(os.path.join(root, name))
+        dst = os.path.join(mim_dir, name)
+        if not os.path.exists(src):
+            continue
+        if os.path.islink(dst) or os.path.isfile(dst):
+            os.remove(dst)
+        elif os.path.isdir(dst):
+            shutil.rmtree(dst)
+        if mode == 'symlink':
+            os.symlink(os.path.relpath(src, mim_dir), dst)
+        elif os.path.isdir(src):
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+        else:
+            shutil.copyfile(src, dst)
+
+
 def get_extensions():
     sources = sorted(glob(os.path.join(CSRC, 'pytorch', '*.cpp')) +
                      glob(os.path.join(CSRC, 'pytorch', 'cpu', '*.cpp')))
@@ -69,6 +105,7 @@ def get_extensions():
 
 
 if __name__ == '__main__':
+    add_mim_extension()
     setup(
         name='mmirn',
         version=version(),
@@ -79,6 +116,8 @@ if __name__ == '__main__':
         license='Apache License 2.0',
         packages=find_packages(exclude=('configs', 'tools', 'tests', 'tests.*', 'docs')),
         include_package_data=True,
+        package_data={'mmirn': ['.mim/model-index.yml', '.mim/configs/**/*',
+                                '.mim/tools/**/*']},
         python_requires='>=3.8',
         install_requires=['torch>=1.13'] + requirements('runtime.txt') +
         requirements('mminstall.txt'),

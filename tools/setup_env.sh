@@ -36,6 +36,8 @@ if ! have pydensecrf.densecrf; then
   echo "[setup] pydensecrf2 (dense CRF, builds in about a minute)"
   pip install -q --no-build-isolation -r requirements/optional.txt
 fi
+# openmim (tests.txt) drags setuptools down to 60.2; mim and mmengine need pkg_resources
+pip install -q "setuptools>=77.0.3,<82"
 echo "[setup] mmirn (editable, builds the C++ extension)"
 pip install -q --no-build-isolation --no-deps -e .
 "$PY" -c "import mmirn, mmcv.ops, mmseg, mmdet, pydensecrf.densecrf; from mmirn.ops import ext_loaded; assert ext_loaded(), 'mmirn._ext missing'; print('[setup] environment OK')"

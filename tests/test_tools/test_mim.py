@@ -1,0 +1,102 @@
+"""`mim train mmirn <config basename>` finds mmirn's configs and tools in ``mmirn/.mim``.
+
+The test lays out what an install leaves on ``sys.path`` in a temporary site folder: an
+``mmirn`` package (its entries linked to this checkout's) whose ``.mim`` folder is made by
+``setup.add_mim_extension`` (symlink mode, as for ``setup.py develop``) and egg metadata
+that ``pkg_resources`` (which mim uses) finds. Nothing is installed or written in the checkout.
+"""
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MIM = Path(sys.executable).parent / 'mim'
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec('mim') is None or not MIM.exists(),
+    reason='openmim is not installed (requirements/tests.txt)')
+
+
+def _setup_module():
+    spec = importlib.util.spec_from_file_location('mmirn_setup', ROOT / 'setup.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fake_site(site):
+    pkg = site / 'mmirn'
+    pkg.mkdir(parents=True)
+    for entry in (ROOT / 'mmirn').iterdir():
+        if entry.name not in ('.mim', '__pycache__'):
+            (pkg / entry.name).symlink_to(entry)
+    _setup_module().add_mim_extension(str(pkg), root=str(ROOT), mode='symlink')
+    egg = site / 'mmirn.egg-info'
+    egg.mkdir()
+    version = {}
+    exec((ROOT / 'mmirn' / 'version.py').read_text(), version)
+    (egg / 'PKG-INFO').write_text(
+        f"Metadata-Version: 2.1\nName: mmirn\nVersion: {version['__version__']}\n")
+    return pkg
+
+
+def test_add_mim_extension_copy(tmp_path):
+    pkg = tmp_path / 'mmirn'
+    pkg.mkdir()
+    _setup_module().add_mim_extension(str(pkg), root=str(ROOT), mode='copy')
+    assert (pkg / '.mim' / 'tools' / 'train.py').is_file()
+    assert not (pkg / '.mim' / 'configs').is_symlink()
+    assert (pkg / '.mim' / 'configs' / 'cam' / 'cam_r18_1xb8-30e_toyvoc-128x128.py').is_file()
+
+
+def test_config_basenames_unique():
+    names = [p.name for p in (ROOT / 'configs').rglob('*.py') if '_base_' not in p.parts]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+def test_mim_train_toy_cam_two_iterations(tmp_path):
+    site = tmp_path / 'site'
+    pkg = _fake_site(site)
+    data_root = tmp_path / 'toy_voc'
+    subprocess.run([
+        sys.executable,
+        str(ROOT / 'tools/dataset_converters/make_toy_voc.py'),
+        str(data_root), '--num-train', '2', '--num-val', '1', '--min-size', '48',
+        '--max-size', '64', '--workers', '1'
+    ], check=True, capture_output=True)
+    work_dir = tmp_path / 'work'
+    env = dict(os.environ, OMP_NUM_THREADS='1',
+               PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]))
+    cwd = tmp_path / 'cwd'  # not the checkout: the config must come from mmirn/.mim
+    cwd.mkdir()
+    proc = subprocess.run([
+        str(MIM), 'train', 'mmirn', 'cam_r18_1xb8-30e_toyvoc-128x128.py', '--gpus', '0',
+        '--work-dir', str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1',
+        'train_dataloader.batch_size=1', 'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        f'train_dataloader.dataset.data_root={data_root}', 'default_hooks.logger.interval=1'
+    ], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    assert str(pkg / '.mim' / 'tools' / 'train.py') in out or 'Training command' in out
+    logs = list(work_dir.rglob('*.log'))
+    assert logs, out[-2000:]
+    log = logs[0].read_text()
+    assert 'Iter(train) [1/2]' in log and 'Iter(train) [2/2]' in log, log[-2000:]
+    assert (work_dir / 'epoch_1.pth').exists()
+
+
+def test_mim_search_lists_the_model_zoo(tmp_path):
+    site = tmp_path / 'site'
+    _fake_site(site)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]))
+    proc = subprocess.run([str(MIM), 'search', 'mmirn'], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for name in ('cam_r18_1xb8-30e_toyvoc-128x128', 'irn_r18_1xb8-900i_toyvoc-128x128',
+                 'psa_r38_1xb8-8e_voc12aug-448x448'):
+        assert f'config id: {name}' in proc.stdout
