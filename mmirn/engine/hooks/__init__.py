@@ -1,2 +1,3 @@
 
 from .displacement_mean_hook import DisplacementMeanHook  # noqa: F401
+from .rca_hook import RCAHook  # noqa: F401
