@@ -49,7 +49,6 @@ for _s in _irn:
     _rca.append(_r)
 steps = _irn + _rca
 comparison_rows = {
-    '_delete_': True,
     'CAM (cam_r18, best bg threshold)': 'cam_miou',
     'RCA CAM (rca_r18, best bg threshold)': 'rca_cam_miou',
     'IRN on CAM': 'sem_miou',
