@@ -1,0 +1,10 @@
+# RCA (CVPR22) on the toy benchmark: the toy CAM classifier (same ResNet-18, data,
+# 30 epochs / 1500 iterations, AdamW schedule) with its head swapped for RCAHead
+# (coarse CAMs -> region embeddings -> memory bank; [F, F'] -> final CAMs). The CAMs
+# come out of the CAM classifier's inference and writers unchanged. The paper's
+# memory hyperparameters (queue 500, momentum 0.99, score 0.7, K 10, tau 0.07,
+# Beta(8, 8), weights 1 / 0.4 / 0.01, contrast from the 2nd epoch) are the head's
+# defaults; RCAHook clusters the bank before every epoch.
+_base_ = ['../cam/cam_r18_1xb8-30e_toyvoc-128x128.py']
+model = dict(cam_head=dict(type='RCAHead', in_channels=128, num_classes=5))
+custom_hooks = [dict(type='RCAHook')]
