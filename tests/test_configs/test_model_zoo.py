@@ -19,13 +19,13 @@ MODELS_IN_INDEX = list(gen.load_models())
 
 
 def test_every_config_folder_has_readme_and_metafile():
-    for folder in ('cam', 'irn', 'psa'):
+    for folder in ('cam', 'irn', 'psa', 'rca'):
         assert (ROOT / 'configs' / folder / 'README.md').is_file()
         assert (ROOT / 'configs' / folder / 'metafile.yaml').is_file()
     listed = {m['Config'] for _, m in MODELS_IN_INDEX}
     trainable = {
         p.relative_to(ROOT).as_posix()
-        for folder in ('cam', 'irn', 'psa') for p in (ROOT / 'configs' / folder).glob('*.py')
+        for folder in ('cam', 'irn', 'psa', 'rca') for p in (ROOT / 'configs' / folder).glob('*.py')
     }
     assert listed == trainable
 
