@@ -45,7 +45,9 @@ class COCOClsDataset(BaseSegDataset):
         data_prefix (dict): ``img_path``: image folder relative to ``data_root``;
             optional ``relation_path``: folder of IRN's relation label PNGs
             (``<relation_path>/<img_id>.png``, as ``tools/mine_relations.py``
-            names them from the CAM files; they may not exist yet).
+            names them from the CAM files; they may not exist yet); optional
+            ``cam_path``: folder of the CAM files (``<cam_path>/<img_id>.npz``,
+            read by ``LoadCAMs``).
             Defaults to ``dict(img_path='')``.
         filter_empty (bool): Drop images without a non-crowd annotation of the
             chosen classes (their count is logged, with how many of them had
@@ -146,6 +148,9 @@ class COCOClsDataset(BaseSegDataset):
             if 'relation_path' in self.data_prefix:
                 info['relation_path'] = osp.join(
                     self.data_prefix['relation_path'], f'{img["id"]}.png')
+            if 'cam_path' in self.data_prefix:
+                info['cam_path'] = osp.join(self.data_prefix['cam_path'],
+                                            f'{img["id"]}.npz')
             if self.with_masks:
                 info.update(
                     ann_file=self.ann_file,

@@ -28,21 +28,24 @@ class PackWSSSInputs(BaseTransform):
     - ``gt_label`` -> ``gt_label`` (float Tensor, multi-hot over foreground classes).
     - ``gt_seg_map`` -> ``gt_sem_seg`` (``PixelData``, int64 [1, H, W]).
     - ``gt_relation`` -> ``gt_relation`` (``PixelData``, int64 [1, H, W]).
+    - ``cams`` / ``cams_strided`` (from ``LoadCAMs``) -> ``cams`` / ``cams_strided``
+      (``PixelData`` float32 [K, H, W] / [K, h, w], with ``cam_keys`` and
+      ``stride`` in their metainfo).
     - ``gt_masks`` / ``gt_ins_labels`` -> ``gt_instances`` (``InstanceData`` with
       ``masks`` bool [K, H, W] and ``labels`` int64 [K]).
 
     Args:
         meta_keys (Sequence[str]): Keys of the results copied into the metainfo
             when present. Defaults to ``('img_path', 'seg_map_path',
-            'relation_path', 'img_id', 'ori_shape', 'img_shape', 'pad_shape',
+            'relation_path', 'cam_path', 'img_id', 'ori_shape', 'img_shape', 'pad_shape',
             'scale_factor', 'flip', 'flip_direction', 'reduce_zero_label',
             'label_ids')``.
     """
 
     def __init__(self,
                  meta_keys: Sequence[str] = (
-                     'img_path', 'seg_map_path', 'relation_path', 'img_id',
-                     'ori_shape', 'img_shape', 'pad_shape', 'scale_factor',
+                     'img_path', 'seg_map_path', 'relation_path', 'cam_path',
+                     'img_id', 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor',
                      'flip', 'flip_direction', 'reduce_zero_label',
                      'label_ids')) -> None:
         self.meta_keys = tuple(meta_keys)
@@ -63,6 +66,16 @@ class PackWSSSInputs(BaseTransform):
             sample.gt_sem_seg = _pixel_data(results['gt_seg_map'])
         if 'gt_relation' in results:
             sample.gt_relation = _pixel_data(results['gt_relation'])
+        if 'cam_keys' in results:
+            keys = torch.from_numpy(np.asarray(results['cam_keys'], np.int64))
+            if 'cams' in results:
+                sample.cams = PixelData(
+                    data=torch.from_numpy(np.ascontiguousarray(results['cams'])),
+                    metainfo=dict(cam_keys=keys, stride=1))
+            sample.cams_strided = PixelData(
+                data=torch.from_numpy(
+                    np.ascontiguousarray(results['cams_strided'])),
+                metainfo=dict(cam_keys=keys, stride=results['cam_stride']))
         if 'gt_masks' in results:
             masks = results['gt_masks']
             if hasattr(masks, 'to_ndarray'):  # mmdet BitmapMasks

@@ -280,3 +280,61 @@ class LoadCOCOInstances(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(with_seg={self.with_seg})'
+
+
+@TRANSFORMS.register_module()
+class LoadCAMs(BaseTransform):
+    """Load an image's stored CAMs (``results['cam_path']``) into the results.
+
+    The one reader of CAM files: the datasets list ``cam_path``
+    (``<data_prefix.cam_path>/<img_id>.npz``) and every consumer (labellers,
+    mining tools, visualisers) gets the CAMs through this transform. The file is
+    validated by :func:`mmirn.pseudo.cam_io.load_cams` against the image size
+    (``ori_shape``, or ``img_shape`` before any resize) and the classes.
+
+    Added keys (packed by ``PackWSSSInputs`` as ``cams`` and ``cams_strided``):
+
+    - ``cams`` (float32 [K, H, W]): full-resolution CAMs (stride 1).
+    - ``cams_strided`` (float32 [K, ceil(H / s), ceil(W / s)]): the stride-``s``
+      CAMs (``s`` = ``cam_stride``, 4).
+    - ``cam_keys`` (int64 [K]): their foreground class indices.
+    - ``cam_stride`` (int): the stride of ``cams_strided``.
+
+    Args:
+        with_high_res (bool): Also load the full-resolution maps. Defaults to
+            True.
+        num_classes (int, optional): Foreground classes the keys index, for the
+            check; None takes ``len(results['gt_label'])`` when present.
+            Defaults to None.
+    """
+
+    stride = 4
+
+    def __init__(self,
+                 with_high_res: bool = True,
+                 num_classes: Optional[int] = None) -> None:
+        self.with_high_res = with_high_res
+        self.num_classes = num_classes
+
+    def transform(self, results: dict) -> dict:
+        from mmirn.pseudo.cam_io import load_cams
+        if 'cam_path' not in results:
+            raise KeyError(
+                'LoadCAMs needs `cam_path` in the data info: set '
+                '`data_prefix.cam_path` of the dataset to the CAM folder')
+        num_classes = self.num_classes
+        if num_classes is None and results.get('gt_label') is not None:
+            num_classes = len(results['gt_label'])
+        shape = results.get('ori_shape') or results.get('img_shape')
+        data = load_cams(results['cam_path'], img_shape=shape,
+                         num_classes=num_classes)
+        results['cam_keys'] = data['keys'].astype(np.int64)
+        results['cams_strided'] = data['cam'].astype(np.float32)
+        results['cam_stride'] = self.stride
+        if self.with_high_res:
+            results['cams'] = data['high_res'].astype(np.float32)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(with_high_res={self.with_high_res}, '
+                f'num_classes={self.num_classes})')
