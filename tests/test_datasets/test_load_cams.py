@@ -2,20 +2,19 @@
 import numpy as np
 import pytest
 import torch
+from mmengine.registry import init_default_scope
 
-from mmirn.datasets import VOCClsDataset
+from mmirn.datasets import ToyVOCClsDataset
 from mmirn.pseudo.cam_io import CAMFileError, save_cams
-from mmirn.registry import DATASETS  # noqa: F401
 
 H, W = 32, 48
 
 
 def _dataset(root, cam_dir, pipeline):
-    return VOCClsDataset(
+    init_default_scope('mmirn')
+    return ToyVOCClsDataset(
         data_root=str(root),
         ann_file='ImageSets/Segmentation/train.txt',
-        metainfo=dict(classes=('background', 'stripes', 'checks', 'dots',
-                               'rings', 'zigzag')),
         data_prefix=dict(
             img_path='JPEGImages', xml_path='Annotations',
             cam_path=str(cam_dir)),
@@ -72,10 +71,9 @@ def test_without_high_res_and_without_prefix(tiny_voc, tmp_path):
                 dict(type='PackWSSSInputs')]
     sample = _dataset(tiny_voc, cam_dir, pipeline)[0]['data_samples']
     assert 'cams' not in sample and sample.cams_strided.data.shape == (2, 8, 12)
-    ds = VOCClsDataset(
+    init_default_scope('mmirn')
+    ds = ToyVOCClsDataset(
         data_root=str(tiny_voc), ann_file='ImageSets/Segmentation/train.txt',
-        metainfo=dict(classes=('background', 'stripes', 'checks', 'dots',
-                               'rings', 'zigzag')),
         pipeline=[dict(type='LoadCAMs')])
     with pytest.raises(KeyError, match='data_prefix.cam_path'):
         ds[0]
