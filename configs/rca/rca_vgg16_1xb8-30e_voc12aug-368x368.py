@@ -4,6 +4,16 @@
 # their biases, weight decay 5e-4. Memory: queue 500, momentum 0.99, score 0.7,
 # K = 10, tau 0.07, Beta(8, 8), loss 1 / 0.4 / 0.01, contrast from the 2nd epoch
 # (RCAHead's defaults). Without saliency maps (mmirn's default).
+# Follows the released code (maeve07/RCA) where it differs from the paper, as
+# RCAHead's defaults: a standard-normal memory bank in use from the start
+# (bank_init='randn'), and the aggregation with learned projections and a
+# linear attention scaled by C / K (aggregation_mode='released'; the paper's
+# softmax(F Q^T) is 'softmax'). Remaining known differences from the released
+# code: the contrast queries are the pooled backbone features (the released
+# code pools a conv-BN-ReLU-conv projection of them), the InfoNCE denominator
+# sums over all slots (released: each positive against the negatives), one
+# bias-free 1 x 1 final classifier on [F, F'] (released: a 1 x 1 fusion conv and
+# three 3 x 3 convs per class), and no saliency / CRF in the labels.
 _base_ = ['../cam/cam_r50_1xb16-5e_voc12aug-512x512.py']
 crop_size = (368, 368)
 data_preprocessor = dict(size=crop_size)

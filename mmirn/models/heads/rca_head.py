@@ -65,6 +65,12 @@ class RCAHead(CAMHead):
         score_thr (float): Minimum coarse class probability for a bank
             update. Defaults to 0.7.
         num_centroids (int): K-means ``K`` per class. Defaults to 10.
+        bank_init (str): ``'randn'`` (released code: a random bank, in use
+            from the start) or ``'zeros'`` (empty until written); see
+            :class:`RegionMemoryBank`. Defaults to 'randn'.
+        aggregation_mode (str): ``'released'`` (learned projections, linear
+            attention) or ``'softmax'`` (the paper's eq. 8); see
+            :class:`SemanticAggregation`. Defaults to 'released'.
         coarse_weight (float): Weight of ``CE(GAP(P))``. Defaults to 0.4.
         contrast_loss (dict): :class:`RegionContrastLoss` config.
             Defaults to tau 0.07, Beta(8, 8), weight 0.01.
@@ -82,6 +88,8 @@ class RCAHead(CAMHead):
                  momentum: float = 0.99,
                  score_thr: float = 0.7,
                  num_centroids: int = 10,
+                 bank_init: str = 'randn',
+                 aggregation_mode: str = 'released',
                  coarse_weight: float = 0.4,
                  contrast_loss: OptConfigType = None,
                  contrast_start_epoch: int = 1,
@@ -99,9 +107,9 @@ class RCAHead(CAMHead):
         self.coarse_classifier = nn.Conv2d(in_channels, num_classes, 1,
                                            bias=False)
         self.memory = RegionMemoryBank(num_classes, in_channels, queue_len,
-                                       momentum, score_thr)
+                                       momentum, score_thr, bank_init)
         self.aggregation = SemanticAggregation(num_classes, in_channels,
-                                               num_centroids)
+                                               num_centroids, aggregation_mode)
         if contrast_loss is None:
             contrast_loss = dict(type='RegionContrastLoss')
         self.contrast_loss = MODELS.build(contrast_loss)

@@ -6,7 +6,8 @@ Each equation lives in one named place:
 * eq. 1-2, pseudo-region embeddings: :func:`region_embeddings`;
 * the memory update ``m <- gamma m + (1 - gamma) f``: :class:`RegionMemoryBank`;
 * eq. 7-9, semantic aggregation ``S = softmax(F Q^T)``, ``F' = S Q``:
-  :class:`SemanticAggregation`.
+  :class:`SemanticAggregation` (with the released code's learned-projection
+  variant as ``mode='released'``).
 
 The region contrast with region mixup (eq. 4-6) is
 :class:`mmirn.models.losses.RegionContrastLoss`.
@@ -61,6 +62,13 @@ class RegionMemoryBank(nn.Module):
     and the fill counts are buffers, so checkpoints save them and ``--resume``
     restores them.
 
+    ``init='randn'`` is the released code's bank: standard-normal slots that
+    all count as filled from the start (contrast and K-means use them before
+    any region is written), so the slots reach the scale of the features only
+    slowly. ``init='zeros'`` starts empty and uses only the written slots; as
+    each slot takes ``1 - gamma`` of its first region, its slots are then at
+    1 % of the features' scale.
+
     Args:
         num_classes (int): Number of foreground classes.
         dim (int): Embedding dimension.
@@ -68,6 +76,8 @@ class RegionMemoryBank(nn.Module):
         momentum (float): ``gamma`` of the slot update. Defaults to 0.99.
         score_thr (float): Minimum class probability for an update.
             Defaults to 0.7.
+        init (str): ``'randn'`` (released code) or ``'zeros'``.
+            Defaults to 'randn'.
     """
 
     def __init__(self,
@@ -75,16 +85,25 @@ class RegionMemoryBank(nn.Module):
                  dim: int,
                  queue_len: int = 500,
                  momentum: float = 0.99,
-                 score_thr: float = 0.7) -> None:
+                 score_thr: float = 0.7,
+                 init: str = 'randn') -> None:
         super().__init__()
+        if init not in ('randn', 'zeros'):
+            raise ValueError(f"init must be 'randn' or 'zeros', got {init!r}")
         self.num_classes = num_classes
         self.queue_len = queue_len
         self.momentum = momentum
         self.score_thr = score_thr
-        self.register_buffer('bank', torch.zeros(num_classes, queue_len, dim))
+        self.init = init
+        if init == 'randn':
+            bank = torch.randn(num_classes, queue_len, dim)
+            filled = torch.full((num_classes, ), queue_len, dtype=torch.long)
+        else:
+            bank = torch.zeros(num_classes, queue_len, dim)
+            filled = torch.zeros(num_classes, dtype=torch.long)
+        self.register_buffer('bank', bank)
         self.register_buffer('ptr', torch.zeros(num_classes, dtype=torch.long))
-        self.register_buffer('num_filled',
-                             torch.zeros(num_classes, dtype=torch.long))
+        self.register_buffer('num_filled', filled)
 
     @torch.no_grad()
     def update(self,
@@ -119,7 +138,8 @@ class RegionMemoryBank(nn.Module):
         return written
 
     def filling_rate(self) -> Tensor:
-        """Fraction of each class's slots written at least once, (C,)."""
+        """Fraction of each class's slots in use, (C,) (all of them from the
+        start with ``init='randn'``)."""
         return self.num_filled.float() / self.queue_len
 
 
@@ -146,18 +166,42 @@ class SemanticAggregation(nn.Module):
     returns ``[F, F']`` for the final CAM layer. Without centroids (before the
     first clustering) ``F'`` is zero. The centroids are buffers.
 
+    ``mode='released'`` is the released code's form: learned projections of
+    the pixels (1 x 1 conv ``W_q``) and of the centroids (linear ``W_k``,
+    ``W_v``), a linear (not softmax) attention
+    ``S = (F W_q)(Q W_k)^T * C / k`` and ``F' = W_o (S Q W_v)`` (``W_o`` a
+    1 x 1 conv). The projections let the network scale the memory read-out,
+    which the parameter-free softmax form cannot: with a bank far smaller
+    than the features ``softmax(F Q^T)`` stays uniform.
+
     Args:
         num_classes (int): Number of foreground classes.
         dim (int): Feature dimension.
         k (int): Centroids per class. Defaults to 10.
+        mode (str): ``'softmax'`` (the paper's eq. 8-9) or ``'released'``.
+            Defaults to 'softmax'.
     """
 
-    def __init__(self, num_classes: int, dim: int, k: int = 10) -> None:
+    def __init__(self,
+                 num_classes: int,
+                 dim: int,
+                 k: int = 10,
+                 mode: str = 'softmax') -> None:
         super().__init__()
+        if mode not in ('softmax', 'released'):
+            raise ValueError(
+                f"mode must be 'softmax' or 'released', got {mode!r}")
         self.k = k
+        self.mode = mode
+        self.scale = num_classes / k
         self.register_buffer('centroids', torch.zeros(num_classes * k, dim))
         self.register_buffer('centroid_valid',
                              torch.zeros(num_classes * k, dtype=torch.bool))
+        if mode == 'released':
+            self.query = nn.Conv2d(dim, dim, 1)
+            self.key = nn.Linear(dim, dim)
+            self.value = nn.Linear(dim, dim)
+            self.out = nn.Conv2d(dim, dim, 1)
 
     @torch.no_grad()
     def recompute(self, bank: RegionMemoryBank, seed: int = 0) -> None:
@@ -190,6 +234,12 @@ class SemanticAggregation(nn.Module):
         if not bool(self.centroid_valid.any()):
             s = feats.new_zeros(n, q.shape[0], h, w)
             return torch.cat([feats, torch.zeros_like(feats)], 1), s
+        if self.mode == 'released':
+            valid = self.centroid_valid.to(feats.dtype).view(1, -1, 1, 1)
+            s = torch.einsum('ndhw,kd->nkhw', self.query(feats),
+                             self.key(q)) * self.scale * valid
+            agg = self.out(torch.einsum('nkhw,kd->ndhw', s, self.value(q)))
+            return torch.cat([feats, agg], 1), s
         logits = torch.einsum('ndhw,kd->nkhw', feats, q)
         logits = logits.masked_fill(
             ~self.centroid_valid.view(1, -1, 1, 1), float('-inf'))
@@ -201,7 +251,11 @@ class SemanticAggregation(nn.Module):
 def attention_entropy(s: Tensor, eps: float = 1e-12) -> Tensor:
     """Mean per-pixel entropy (nats) of the centroid attention ``S``.
 
-    Near 0 the pixels attend to one centroid (collapse); ``ln(C k)`` is
-    uniform attention.
+    ``S`` is normalised over the centroids (``|S| / sum |S|``; a softmax
+    attention is unchanged), so the released code's linear attention reads
+    the same way. Near 0 the pixels attend to one centroid (collapse);
+    ``ln(C k)`` is uniform attention.
     """
-    return -(s * (s + eps).log()).sum(1).mean()
+    p = s.abs()
+    p = p / p.sum(1, keepdim=True).clamp(min=eps)
+    return -(p * (p + eps).log()).sum(1).mean()

@@ -22,8 +22,10 @@ def _samples(labels):
 
 def _head(**kw):
     torch.manual_seed(0)
+    # the empty-bank, softmax form unless a test asks for the released one
     cfg = dict(type='RCAHead', in_channels=6, num_classes=3, queue_len=4,
-               score_thr=0.0, num_centroids=2)
+               score_thr=0.0, num_centroids=2, bank_init='zeros',
+               aggregation_mode='softmax')
     cfg.update(kw)
     head = MODELS.build(cfg)
     head.init_weights()
@@ -79,6 +81,47 @@ def test_losses_weights_and_contrast_start():
     torch.testing.assert_close(head((feats, )), out.mean(dim=(2, 3)))
 
 
+def test_released_bank_and_aggregation():
+    head = _head(bank_init='randn', aggregation_mode='released')
+    # a random bank in use before any region is written
+    assert int(head.memory.num_filled.sum()) == 3 * 4
+    assert head.memory.bank.abs().mean() > 0.5
+    feats, labels = _batch(4)
+    RCAHook().before_train_epoch(_Runner(torch.nn.ModuleDict(
+        dict(cam_head=head)), 1))
+    # K-means of every class's (random) slots: all centroids exist at once
+    assert bool(head.aggregation.centroid_valid.all())
+    losses = head.loss((feats, ), _samples(labels))
+    assert float(losses['loss_contrast']) > 0
+    agg, s = head.aggregation(feats)
+    # F' is the learned read-out of the centroids, not zero
+    assert agg[:, 6:].abs().sum() > 0
+    agg_ = head.aggregation
+    q = agg_.centroids
+    s_ref = torch.einsum('ndhw,kd->nkhw', agg_.query(feats),
+                         agg_.key(q)) * (3 / 2)
+    torch.testing.assert_close(s, s_ref)
+    sum(v for k, v in losses.items() if 'loss' in k).backward()
+    for layer in (agg_.query, agg_.key, agg_.value, agg_.out):
+        assert layer.weight.grad.abs().sum() > 0
+
+
+def test_zero_bank_slots_take_one_percent():
+    # why the softmax form cannot learn with an empty bank: a written slot is
+    # (1 - gamma) f, so F Q^T is 100x smaller than the features' own scale
+    head = _head()
+    emb = torch.randn(1, 3, 6)
+    head.memory.update(emb, torch.ones(1, 3), torch.ones(1, 3))
+    torch.testing.assert_close(head.memory.bank[:, 0], 0.01 * emb[0])
+
+
+def test_bad_modes():
+    with pytest.raises(ValueError, match='init'):
+        _head(bank_init='ones')
+    with pytest.raises(ValueError, match='mode'):
+        _head(aggregation_mode='dot')
+
+
 def test_score_threshold_blocks_updates():
     head = _head(score_thr=0.999999)
     feats, labels = _batch(2)
@@ -93,6 +136,9 @@ def test_in_cam_classifier():
                            base_channels=8, init_cfg=None),
              cam_head=dict(type='RCAHead', in_channels=64, num_classes=3,
                            queue_len=8, score_thr=0.0, num_centroids=2)))
+    # the defaults are the released code's
+    assert model.cam_head.memory.init == 'randn'
+    assert model.cam_head.aggregation.mode == 'released'
     x = torch.randn(2, 3, 32, 32)
     losses = model.loss(x, _samples([[1, 0, 0], [0, 1, 1]]))
     assert torch.isfinite(sum(v for k, v in losses.items() if 'loss' in k))

@@ -34,7 +34,7 @@ def test_region_embeddings_empty_mask():
 def test_bank_update_threshold_momentum_wraparound():
     bank = MODELS.build(
         dict(type='RegionMemoryBank', num_classes=2, dim=1, queue_len=2,
-             momentum=0.5, score_thr=0.7))
+             momentum=0.5, score_thr=0.7, init='zeros'))
     labels = torch.tensor([[1., 1.]])
     # class 1 fails the score test, so only class 0 is written
     n = bank.update(torch.tensor([[[4.], [9.]]]), labels,
@@ -61,7 +61,8 @@ def test_bank_update_threshold_momentum_wraparound():
 
 def _filled_bank(seed=0):
     g = torch.Generator().manual_seed(seed)
-    bank = RegionMemoryBank(num_classes=2, dim=3, queue_len=30, momentum=0.0)
+    bank = RegionMemoryBank(num_classes=2, dim=3, queue_len=30, momentum=0.0,
+                            init='zeros')
     for _ in range(30):
         emb = torch.stack([torch.randn(3, generator=g) + 5 * torch.eye(3)[0],
                            torch.randn(3, generator=g) - 5 * torch.eye(3)[1]])
@@ -102,7 +103,8 @@ def test_aggregation_against_sklearn_and_formula():
 
 
 def test_aggregation_few_slots_masks_missing_centroids():
-    bank = RegionMemoryBank(num_classes=2, dim=2, queue_len=5, momentum=0.0)
+    bank = RegionMemoryBank(num_classes=2, dim=2, queue_len=5, momentum=0.0,
+                            init='zeros')
     bank.update(torch.tensor([[[1., 0.], [0., 0.]]]), torch.tensor([[1., 0.]]),
                 torch.ones(1, 2))
     agg = SemanticAggregation(num_classes=2, dim=2, k=3)
