@@ -9,8 +9,8 @@ _base_ = [
 ]
 crop_size = (128, 128)
 data_preprocessor = dict(size=crop_size)
-# CAM files of `tools/test.py` (one .npz per image). Images with a file there are
-# loaded, not recomputed (resuming a killed run): empty it after retraining.
+# CAM files of `tools/test.py` (one .npz per image, PredictionWriterHook). Images with
+# a file there are skipped (resuming a killed run): empty it after retraining.
 cam_dir = 'work_dirs/{{fileBasenameNoExtension}}/cams'
 model = dict(
     data_preprocessor=data_preprocessor,
@@ -22,13 +22,9 @@ model = dict(
         norm_eval=False,
         frozen_stages=-1,
         init_cfg=None),
-    cam_head=dict(in_channels=128, num_classes=5),
-    test_cfg=dict(cam_dir=cam_dir))
+    cam_head=dict(in_channels=128, num_classes=5))
 train_dataloader = dict(batch_size=8)
-test_evaluator = [
-    dict(type='CAMMetric'),
-    dict(type='CAMWriter', out_dir=cam_dir),
-]
+test_evaluator = dict(type='CAMMetric')
 optim_wrapper = dict(
     _delete_=True,
     type='OptimWrapper',
@@ -46,6 +42,7 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=30)
 default_hooks = dict(
+    writer=dict(type='PredictionWriterHook', out_dirs=dict(cams=cam_dir)),
     logger=dict(interval=50),
     checkpoint=dict(by_epoch=True, interval=10, max_keep_ckpts=1))
 randomness = dict(seed=0)

@@ -8,9 +8,8 @@ data_preprocessor = dict(size=crop_size)
 # CAM files of `tools/test.py` (one .npz per image); finished images are skipped
 cam_dir = 'work_dirs/{{fileBasenameNoExtension}}/cams'
 model = dict(
-    data_preprocessor=data_preprocessor, test_cfg=dict(cam_dir=cam_dir))
-test_evaluator = [
-    dict(type='CAMMetric'),
-    dict(type='CAMWriter', out_dir=cam_dir),
-]
-default_hooks = dict(checkpoint=dict(by_epoch=True, interval=1))
+    data_preprocessor=data_preprocessor)
+test_evaluator = dict(type='CAMMetric')
+default_hooks = dict(
+    writer=dict(type='PredictionWriterHook', out_dirs=dict(cams=cam_dir)),
+    checkpoint=dict(by_epoch=True, interval=1))

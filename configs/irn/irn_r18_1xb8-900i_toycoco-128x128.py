@@ -36,6 +36,7 @@ train_dataloader = dict(
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadCOCOInstances', with_seg=True),
+    dict(type='LoadCAMs'),
     dict(type='PackWSSSInputs'),
 ]
 test_dataloader = dict(
@@ -44,20 +45,11 @@ test_dataloader = dict(
         type='COCOClsDataset',
         data_root=data_root,
         ann_file='annotations/instances_train2014.json',
-        data_prefix=dict(img_path='train2014'),
+        data_prefix=dict(img_path='train2014', cam_path=cam_dir),
         filter_empty=True,
         with_masks=True,
         pipeline=test_pipeline))
-test_evaluator = [
-    dict(
-        type='SemLabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/sem_labels'),
-    dict(
-        type='InstanceLabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/ins_labels',
-        mode='full',
-        eval_modes=('cam', 'cam_boundary'),
-        label_cfg=dict(bg_thr=0.25, cam_bg_thr=0.15)),
-]
+default_hooks = dict(
+    writer=dict(
+        type='PredictionWriterHook',
+        out_dirs=dict(sem=out_dir + '/sem_labels', ins=out_dir + '/ins_labels')))

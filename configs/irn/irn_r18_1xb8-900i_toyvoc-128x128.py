@@ -6,9 +6,11 @@
 #   labels + eval: python tools/test.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py \
 #       work_dirs/irn_r18_1xb8-900i_toyvoc-128x128/iter_900.pth
 #
-# The test run writes the semantic labels (sem_labels/), instance labels (ins_labels/ and
-# ins_labels.json, COCO format) of the train split and reports their mIoU and AP50/AP70
-# plus the instance ablation (cam_*, cam_boundary_*).
+# The test run labels the train split in the model (model.labeler), writes the semantic
+# labels (sem_labels/) and instance labels (ins_labels/ and ins_labels.json, COCO
+# format; default_hooks.writer) and scores them: mIoU (mmseg's IoUMetric), AP50 / AP70
+# (VOCInstanceMetric) and COCO mask AP (mmdet's CocoMetric), plus the instance ablation
+# (ins_cam/*, ins_cam_boundary/*).
 _base_ = [
     '../_base_/models/irn_r50.py', '../_base_/datasets/toy_voc_cls.py',
     '../_base_/default_runtime.py'
@@ -67,6 +69,7 @@ train_dataloader = dict(
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadWSSSAnnotations', with_relation=False),
+    dict(type='LoadCAMs'),
     dict(type='PackWSSSInputs'),
 ]
 test_dataloader = dict(
@@ -75,21 +78,17 @@ test_dataloader = dict(
             img_path='JPEGImages',
             xml_path='Annotations',
             seg_map_path='SegmentationClass',
-            ins_map_path='SegmentationObject'),
+            ins_map_path='SegmentationObject',
+            cam_path=cam_dir),
         pipeline=test_pipeline))
 test_evaluator = [
-    dict(
-        type='SemLabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/sem_labels'),
-    dict(
-        type='InstanceLabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/ins_labels',
-        mode='full',
-        eval_modes=('cam', 'cam_boundary'),
-        # background thresholds of the walked (bg_thr) and raw (cam_bg_thr) CAMs
-        label_cfg=dict(bg_thr=0.25, cam_bg_thr=0.15)),
+    dict(type='IoUMetric', prefix='sem'),
+    dict(type='VOCInstanceMetric', prefix='ins'),
+    dict(type='CocoMaskMetric', prefix='coco'),
+    dict(type='VOCInstanceMetric', pred_key='pred_instances_cam',
+         prefix='ins_cam'),
+    dict(type='VOCInstanceMetric', pred_key='pred_instances_cam_boundary',
+         prefix='ins_cam_boundary'),
 ]
 
 # IRN's schedule (wd 1e-4, poly decay) squeezed into 900 iterations: momentum 0.9
@@ -110,6 +109,9 @@ val_dataloader = None
 val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    writer=dict(
+        type='PredictionWriterHook',
+        out_dirs=dict(sem=out_dir + '/sem_labels', ins=out_dir + '/ins_labels')),
     logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=False),
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=900))
 custom_hooks = [dict(type='DisplacementMeanHook')]

@@ -50,6 +50,7 @@ train_dataloader = dict(
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadWSSSAnnotations', with_relation=False),
+    dict(type='LoadCAMs'),
     dict(type='PackWSSSInputs'),
 ]
 test_dataloader = dict(
@@ -58,19 +59,17 @@ test_dataloader = dict(
             img_path='JPEGImages',
             xml_path='Annotations',
             seg_map_path='SegmentationClass',
-            ins_map_path='SegmentationObject'),
+            ins_map_path='SegmentationObject',
+            cam_path=cam_dir),
         pipeline=test_pipeline))
 test_evaluator = [
-    dict(
-        type='SemLabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/sem_labels'),
-    dict(
-        type='InstanceLabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/ins_labels',
-        mode='full',
-        eval_modes=('cam', 'cam_boundary')),
+    dict(type='LabelIoUMetric', prefix='sem'),
+    dict(type='VOCInstanceMetric', prefix='ins'),
+    dict(type='CocoMaskMetric', prefix='coco'),
+    dict(type='VOCInstanceMetric', pred_key='pred_instances_cam',
+         prefix='ins_cam'),
+    dict(type='VOCInstanceMetric', pred_key='pred_instances_cam_boundary',
+         prefix='ins_cam_boundary'),
 ]
 
 optim_wrapper = dict(
@@ -93,6 +92,9 @@ val_dataloader = None
 val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    writer=dict(
+        type='PredictionWriterHook',
+        out_dirs=dict(sem=out_dir + '/sem_labels', ins=out_dir + '/ins_labels')),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=True, interval=1))
 custom_hooks = [dict(type='DisplacementMeanHook')]

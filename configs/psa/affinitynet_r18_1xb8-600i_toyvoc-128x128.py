@@ -11,7 +11,7 @@
 # - AdamW 1e-3 (10x on the head), 600 iterations: as for the toy CAM net, SGD without
 #   momentum (PSA's) learned slowly here: after 300 iterations (stride 8) its mean
 #   affinities were 0.77 on positive and 0.22 on negative pairs, AdamW's 0.86 / 0.12.
-# - Background power from the CAMs' best threshold (bg_thr, see the metric).
+# - Background power from the CAMs' best threshold (bg_thr, see the labeler).
 #
 #   affinity labels: python tools/mine_affinity_labels.py data/toy_voc/JPEGImages \
 #       work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/cams \
@@ -51,7 +51,18 @@ model = dict(
         in_channels=(16, 32, 64, 128),
         reduce_channels=(16, 32, 64, 128),
         channels=128),
-    test_cfg=dict(stride=stride))
+    test_cfg=dict(stride=stride),
+    # PSA's labels (stride and radius from pred_affinity's metainfo). Alpha 16 is a
+    # background threshold of 0.12 on the max CAM, near where VOC CAMs peak (0.15);
+    # the toy CAMs peak at 0.60: alpha 0.557. The other powers for reference, as the
+    # CAMs' threshold sweep: thresholds 0.8, 0.7, 0.6, 0.5, 0.4 and PSA's VOC 4, 16
+    labeler=dict(
+        type='PSALabeler',
+        source='affinity',
+        bg_thr=0.6,
+        beta=8,
+        num_iters=256,
+        sweep_alphas=(0.14, 0.3, 0.56, 1, 1.8, 4, 16)))
 
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),
@@ -79,27 +90,23 @@ train_dataloader = dict(
         pipeline=train_pipeline))
 
 # Label synthesis runs as the test loop over the train split.
+test_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(type='LoadWSSSAnnotations', with_ins=False, with_relation=False),
+    dict(type='LoadCAMs'),
+    dict(type='PackWSSSInputs'),
+]
 test_dataloader = dict(
     dataset=dict(
         data_prefix=dict(
             img_path='JPEGImages',
             xml_path='Annotations',
-            seg_map_path='SegmentationClass')))
+            seg_map_path='SegmentationClass',
+            cam_path=cam_dir),
+        pipeline=test_pipeline))
 test_evaluator = [
-    dict(
-        type='PSALabelMetric',
-        cam_dir=cam_dir,
-        out_dir=out_dir + '/psa_labels',
-        source='affinity',
-        # PSA's alpha 16 is a background threshold of 0.12 on the max CAM, near
-        # where VOC CAMs peak (0.15); the toy CAMs peak at 0.60: alpha 0.557.
-        bg_thr=0.6,
-        beta=8,
-        num_iters=256,
-        stride=stride,
-        # other powers for reference, as the CAMs' threshold sweep: thresholds
-        # 0.8, 0.7, 0.6, 0.5, 0.4 and PSA's VOC powers 4 and 16
-        sweep_alphas=(0.14, 0.3, 0.56, 1, 1.8, 4, 16)),
+    dict(type='IoUMetric', prefix='psa'),
+    dict(type='SweepIoUMetric', prefix='psa'),
 ]
 
 optim_wrapper = dict(
@@ -122,6 +129,9 @@ val_dataloader = None
 val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    writer=dict(
+        type='PredictionWriterHook',
+        out_dirs=dict(sem=out_dir + '/psa_labels')),
     logger=dict(type='LoggerHook', interval=10, log_metric_by_epoch=False),
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=max_iters))
 randomness = dict(seed=0)

@@ -9,7 +9,7 @@ _base_ = [
 crop_size = (448, 448)
 cam_dir = '{{fileDirname}}/../../work_dirs/{{fileBasenameNoExtension}}/cams'
 model = dict(
-    data_preprocessor=dict(size=crop_size), test_cfg=dict(cam_dir=cam_dir))
+    data_preprocessor=dict(size=crop_size))
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(
@@ -24,10 +24,7 @@ train_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=8, dataset=dict(pipeline=train_pipeline))
-test_evaluator = [
-    dict(type='CAMMetric'),
-    dict(type='CAMWriter', out_dir=cam_dir),
-]
+test_evaluator = dict(type='CAMMetric')
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.0, weight_decay=5e-4),
@@ -46,5 +43,6 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=15)
 val_cfg = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    writer=dict(type='PredictionWriterHook', out_dirs=dict(cams=cam_dir)),
     logger=dict(interval=50),
     checkpoint=dict(by_epoch=True, interval=1, max_keep_ckpts=1))

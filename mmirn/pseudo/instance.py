@@ -228,3 +228,17 @@ def displacement_to_rgb(displacement: Tensor,
     sat = np.clip(norm / max(max_norm, 1e-5), 0, 1)
     hsv = np.stack([hue, sat, np.ones_like(hue)], axis=-1)
     return (mcolors.hsv_to_rgb(hsv) * 255).round().astype(np.uint8)
+
+
+def score_detections(scores: Tensor, keys: Sequence[int], bg_thr: float,
+                     min_area: float = 0.01) -> Dict[str, np.ndarray]:
+    """Detections of per-class scores (K, H, W) against a background score.
+
+    The ``'cam'`` / ``'cam_boundary'`` modes of :func:`instance_labels` on scores
+    computed elsewhere (e.g. the walk the semantic labels already ran): every
+    connected component of a class's arg-max region, scored by its max score.
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    label = argmax_with_bg(scores, bg_thr)
+    return _detections(label, scores.detach().float().cpu().numpy(), keys,
+                       min_area)

@@ -1,7 +1,7 @@
 """Which checkpoint wrote an output folder (CAMs, pseudo labels).
 
-``tools/test.py`` writes ``.provenance.json`` into every folder it fills (the model's
-``test_cfg.cam_dir`` and each evaluator's ``out_dir``) before it runs: the checkpoint's
+``tools/test.py`` writes ``.provenance.json`` into every folder it fills (the
+``out_dirs`` of ``default_hooks.writer``, a ``PredictionWriterHook``) before it runs: the checkpoint's
 path and sha256 and the config. A later run into the same folder with a different
 checkpoint would leave a mix of old and new files (the label steps skip nothing, but an
 image the new run does not reach keeps its old file), so it is refused unless asked to
@@ -25,17 +25,9 @@ def file_sha256(path, chunk=1 << 20):
 
 
 def output_dirs(cfg):
-    """The folders a test run of ``cfg`` writes: CAM dump dir and evaluator out dirs."""
-    dirs = []
-    cam_dir = (cfg.get('model', {}).get('test_cfg') or {}).get('cam_dir')
-    if cam_dir:
-        dirs.append(cam_dir)
-    evaluators = cfg.get('test_evaluator') or []
-    if isinstance(evaluators, dict):
-        evaluators = [evaluators]
-    for ev in evaluators:
-        if isinstance(ev, dict) and ev.get('out_dir'):
-            dirs.append(ev['out_dir'])
+    """The folders a test run of ``cfg`` writes: those of its ``PredictionWriterHook``."""
+    writer = (cfg.get('default_hooks') or {}).get('writer') or {}
+    dirs = [d for d in (writer.get('out_dirs') or {}).values() if d]
     out = []
     for d in dirs:
         d = osp.abspath(d)

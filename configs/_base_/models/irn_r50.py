@@ -1,6 +1,21 @@
 # IRNet (Ahn et al., CVPR19): the CAM classifier's ResNet-50 (output stride 16), frozen,
 # with the IRN head (class boundary + displacement field branches, GroupNorm) on its
 # five levels. Leaf configs point the backbone's init_cfg at the trained CAM checkpoint.
+# The labels come from the model (labellers over the stored CAMs and the predicted
+# boundaries / displacements); the writer writes them; the metrics only score.
+labeler = dict(
+    type='ComposeLabelers',
+    labelers=dict(
+        sem=dict(type='IRNSemanticLabeler', bg_thr=0.25),
+        # 'full' as pred_instances; the ablation's modes as pred_instances_<mode>
+        # (cam_boundary reuses the semantic walk); background thresholds of the
+        # walked (bg_thr) and raw (cam_bg_thr) CAMs
+        ins=dict(
+            type='IRNInstanceLabeler',
+            mode='full',
+            extra_modes=('cam', 'cam_boundary'),
+            bg_thr=0.25,
+            cam_bg_thr=0.15)))
 data_preprocessor = dict(
     type='WSSSDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
@@ -28,4 +43,5 @@ model = dict(
         disp_channels=(64, 128, 256, 256, 256),
         disp_fuse_channels=256,
         loss_decode=dict(type='IRNLoss', radius=10)),
-    test_cfg=dict(flip=True))
+    test_cfg=dict(flip=True),
+    labeler=labeler)

@@ -27,6 +27,4 @@ model = dict(
         scales=(1.0, 0.5, 1.5, 2.0),
         flip=True,
         output_stride=8,
-        use_gt_label=True,
-        bg_thr=0.15,
-        cam_dir=None))
+        use_gt_label=True))

@@ -39,19 +39,23 @@ train_dataloader = dict(
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadWSSSAnnotations', with_ins=False, with_relation=False),
+    dict(type='LoadCAMs'),
     dict(type='PackWSSSInputs'),
 ]
-test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(
+    dataset=dict(data_prefix=dict(cam_path=cam_dir), pipeline=test_pipeline))
+# PSA's labels in the model (AffinityNet's affinities walk the background and the
+# CAMs); the leaves' models take this labeler
+labeler = dict(
+    type='PSALabeler',
+    source='affinity',
+    alpha=16,
+    beta=8,
+    num_iters=256,
+    sweep_alphas=(4, 8, 16, 24, 32))
 test_evaluator = [
-    dict(
-        type='PSALabelMetric',
-        cam_dir=cam_dir,
-        out_dir=cam_work_dir + '/psa_labels',
-        source='affinity',
-        alpha=16,
-        beta=8,
-        num_iters=256,
-        sweep_alphas=(4, 8, 16, 24, 32))
+    dict(type='LabelIoUMetric', prefix='psa'),
+    dict(type='SweepIoUMetric', prefix='psa'),
 ]
 optim_wrapper = dict(
     type='OptimWrapper',
@@ -73,5 +77,8 @@ val_dataloader = None
 val_evaluator = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
+    writer=dict(
+        type='PredictionWriterHook',
+        out_dirs=dict(sem=cam_work_dir + '/psa_labels')),
     logger=dict(interval=50),
     checkpoint=dict(by_epoch=True, interval=1, max_keep_ckpts=1))

@@ -22,7 +22,7 @@ def sweep_areas(cams: torch.Tensor, keys: torch.Tensor, gt: torch.Tensor,
     """Intersection, prediction and label areas per class for each threshold.
 
     The prediction at threshold t is 0 (background) where every CAM is at most t, else
-    c + 1 for the top class c (as ``cams_to_label`` of the CAM classifier).
+    c + 1 for the top class c (as ``CAMThresholdLabeler``).
 
     Args:
         cams (Tensor): [K, H, W] CAMs in [0, 1].
@@ -59,8 +59,9 @@ def sweep_areas(cams: torch.Tensor, keys: torch.Tensor, gt: torch.Tensor,
 class CAMMetric(BaseMetric):
     """Semantic-segmentation mIoU of CAMs over a sweep of background thresholds.
 
-    Reads ``cams`` (full-resolution CAMs with ``cam_keys``) and ``gt_sem_seg`` of each
-    data sample (as filled by :class:`~mmirn.models.CAMClassifier`). Reports, in
+    Reads ``pred_cams`` (full-resolution CAMs with ``cam_keys``, as predicted by
+    :class:`~mmirn.models.CAMClassifier`) and ``gt_sem_seg`` of each data sample;
+    writes nothing. Reports, in
     percent, ``mIoU`` and per-class ``IoU.<class>`` at the best threshold, the best
     threshold ``best_thr``, and ``mIoU@<thr>`` for every threshold of the sweep.
 
@@ -69,7 +70,7 @@ class CAMMetric(BaseMetric):
             None (0.05, 0.10, ..., 0.95).
         ignore_index (int): Label to ignore. Defaults to 255.
         dtype (str, optional): Round the CAMs to this dtype first, that of the
-            files :class:`CAMWriter` writes (its default is float16), so the
+            files ``PredictionWriterHook`` writes (its default is float16), so the
             mIoU is that of the stored CAMs the later steps read and does not
             move with float32 noise (e.g. from another batch composition when
             the run is split over processes). None keeps them as they are.
@@ -96,7 +97,7 @@ class CAMMetric(BaseMetric):
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         num_classes = len(self.dataset_meta['classes'])
         for data_sample in data_samples:
-            cams = _field(data_sample, 'cams')
+            cams = _field(data_sample, 'pred_cams')
             gt = _field(data_sample, 'gt_sem_seg')['data'].squeeze(0).cpu()
             maps = cams['data'].cpu()
             if self.dtype is not None:

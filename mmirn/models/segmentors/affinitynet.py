@@ -8,7 +8,7 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          OptSampleList, SampleList, add_prefix)
 from torch import Tensor
 
-from mmirn.registry import MODELS
+from mmirn.registry import MODELS, TASK_UTILS
 
 
 @MODELS.register_module()
@@ -24,7 +24,9 @@ class AffinityNet(BaseSegmentor):
     ``predict`` pads every image to a multiple of ``test_cfg.stride`` (as PSA
     does) and fills ``pred_affinity`` (PixelData): ``data`` (D, h, w) with
     ``h, w = ceil(H / stride), ceil(W / stride)`` of the unpadded image and D
-    the pairs of the head's radius, ready for :func:`mmirn.ops.random_walk`.
+    the pairs of the head's radius, ready for :func:`mmirn.ops.random_walk`,
+    with ``stride`` and ``radius`` in its metainfo. A ``labeler`` (e.g.
+    :class:`~mmirn.models.PSALabeler`) then fills ``pred_sem_seg``.
 
     Args:
         backbone (dict): The backbone config.
@@ -34,6 +36,8 @@ class AffinityNet(BaseSegmentor):
         test_cfg (dict, optional): ``stride`` (int, default 8), the stride of
             the head's feature map.
         data_preprocessor (dict, optional): Defaults to None.
+        labeler (dict, optional): A labeller (``TASK_UTILS``) called on every
+            predicted sample. Defaults to None.
         init_cfg (dict, optional): Defaults to None.
     """
 
@@ -44,6 +48,7 @@ class AffinityNet(BaseSegmentor):
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
+                 labeler: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -53,6 +58,7 @@ class AffinityNet(BaseSegmentor):
         self.decode_head = MODELS.build(decode_head)
         self.train_cfg = train_cfg
         self.test_cfg = test_cfg if test_cfg is not None else dict()
+        self.labeler = TASK_UTILS.build(labeler) if labeler else None
 
     def extract_feat(self, inputs: Tensor) -> List[Tensor]:
         """Backbone (and neck) levels."""
@@ -98,7 +104,13 @@ class AffinityNet(BaseSegmentor):
             ]
         for img, sample in zip(inputs, data_samples):
             affinity = self._predict_one(img, sample.metainfo)
-            sample.set_field(PixelData(data=affinity), 'pred_affinity')
+            sample.pred_affinity = PixelData(
+                data=affinity,
+                metainfo=dict(
+                    stride=self.test_cfg.get('stride', 8),
+                    radius=self.decode_head.radius))
+            if self.labeler is not None:
+                self.labeler(sample)
         return data_samples
 
     def _forward(self,

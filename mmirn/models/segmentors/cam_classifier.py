@@ -1,6 +1,5 @@
 """A CAM classifier (Zhou et al., CVPR16) as the seed network of IRN."""
 import math
-import os.path as osp
 from typing import List, Optional, Tuple
 
 import torch
@@ -8,18 +7,11 @@ import torch.nn.functional as F
 from mmengine.structures import PixelData
 from torch import Tensor
 
-from mmirn.pseudo.cam_io import cam_path, load_cams
-from mmirn.registry import MODELS
+from mmirn.registry import MODELS, TASK_UTILS
 from mmirn.structures import WSSSDataSample
 
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
-
-
-def _img_id(metainfo: dict) -> str:
-    if metainfo.get('img_id') is not None:
-        return str(metainfo['img_id'])
-    return osp.splitext(osp.basename(metainfo['img_path']))[0]
 
 
 def max_normalize(cams: Tensor, eps: float = 1e-5) -> Tensor:
@@ -38,14 +30,15 @@ class CAMClassifier(BaseSegmentor):
     keeps the classes present in the image (``gt_label``, or predicted ones without it)
     and max-normalises each map to [0, 1]. It fills, per data sample:
 
-    - ``cams`` (PixelData): ``data`` [K, H, W] full-resolution CAMs, ``cam_keys``
-      (LongTensor [K], foreground class indices) in the metainfo (not ``keys``, the
-      name of a ``BaseDataElement`` method).
-    - ``cams_strided`` (PixelData): ``data`` [K, ceil(H / 4), ceil(W / 4)] the same at
-      stride 4, with ``cam_keys``.
-    - ``pred_sem_seg`` (PixelData, when ``test_cfg.bg_thr`` is set): 0 where every CAM
-      is below ``bg_thr``, else c + 1 for the top class c, so mmseg's ``IoUMetric``
-      scores the CAMs.
+    - ``pred_cams`` (PixelData): ``data`` [K, H, W] full-resolution CAMs, ``cam_keys``
+      (LongTensor [K], foreground class indices; not ``keys``, the name of a
+      ``BaseDataElement`` method) and ``stride=1`` in the metainfo.
+    - ``pred_cams_strided`` (PixelData): ``data`` [K, ceil(H / 4), ceil(W / 4)] the
+      same at ``stride=4``.
+
+    The ``PredictionWriterHook`` writes them as the CAM files that ``LoadCAMs``
+    reads; a ``labeler`` (e.g. ``CAMThresholdLabeler(cam_field='pred_cams')``) may
+    turn them into ``pred_sem_seg``.
 
     Images of any size work (no fixed padding): each image of the batch is cropped to
     its ``img_shape`` and processed alone; maps are returned at ``ori_shape``.
@@ -65,10 +58,9 @@ class CAMClassifier(BaseSegmentor):
               Defaults to True.
             - ``score_thr`` (float): Class probability for a predicted key (without
               ``gt_label``). Defaults to 0.5.
-            - ``bg_thr`` (float, optional): Fills ``pred_sem_seg``. Defaults to None.
-            - ``cam_dir`` (str, optional): Images whose CAM file already exists there
-              are loaded instead of recomputed (resuming a dump). Defaults to None.
         data_preprocessor (dict, optional): Defaults to None.
+        labeler (dict, optional): A labeller (``TASK_UTILS``) called on every
+            predicted sample. Defaults to None.
         init_cfg (dict, optional): Defaults to None.
     """
 
@@ -79,6 +71,7 @@ class CAMClassifier(BaseSegmentor):
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
+                 labeler: OptConfigType = None,
                  init_cfg: OptMultiConfig = None):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -89,6 +82,7 @@ class CAMClassifier(BaseSegmentor):
         self.num_classes = self.cam_head.num_classes
         self.train_cfg = train_cfg
         self.test_cfg = test_cfg if test_cfg is not None else dict()
+        self.labeler = TASK_UTILS.build(labeler) if labeler else None
 
     def extract_feat(self, inputs: Tensor) -> Tuple[Tensor]:
         """Backbone (and neck) features."""
@@ -126,19 +120,19 @@ class CAMClassifier(BaseSegmentor):
                     metainfo=dict(img_shape=(h, w), ori_shape=(h, w)))
                 for _ in range(inputs.shape[0])
             ]
-        cam_dir = self.test_cfg.get('cam_dir')
         for i, data_sample in enumerate(data_samples):
             meta = data_sample.metainfo
-            path = cam_path(cam_dir, _img_id(meta)) if cam_dir else None
-            if path is not None and osp.exists(path):
-                keys, cam, high_res = self._load(path, inputs.device)
-            else:
-                img = inputs[i:i + 1]
-                h, w = meta.get('img_shape', img.shape[2:])[:2]
-                keys, cam, high_res = self.infer_cams(
-                    img[:, :, :h, :w], self._gt_keys(data_sample))
-                cam, high_res = self._to_original(cam, high_res, meta)
-            self._fill(data_sample, keys, cam, high_res)
+            img = inputs[i:i + 1]
+            h, w = meta.get('img_shape', img.shape[2:])[:2]
+            keys, cam, high_res = self.infer_cams(
+                img[:, :, :h, :w], self._gt_keys(data_sample))
+            cam, high_res = self._to_original(cam, high_res, meta)
+            data_sample.pred_cams = PixelData(
+                data=high_res, metainfo=dict(cam_keys=keys, stride=1))
+            data_sample.pred_cams_strided = PixelData(
+                data=cam, metainfo=dict(cam_keys=keys, stride=4))
+            if self.labeler is not None:
+                self.labeler(data_sample)
         return data_samples
 
     def _gt_keys(self, data_sample) -> Optional[Tensor]:
@@ -146,13 +140,6 @@ class CAMClassifier(BaseSegmentor):
                 'gt_label' in data_sample:
             return data_sample.gt_label.nonzero().flatten()
         return None
-
-    @staticmethod
-    def _load(path: str, device) -> Tuple[Tensor, Tensor, Tensor]:
-        data = load_cams(path)
-        return (torch.from_numpy(data['keys']).to(device),
-                torch.from_numpy(data['cam']).float().to(device),
-                torch.from_numpy(data['high_res']).float().to(device))
 
     def infer_cams(
             self,
@@ -233,30 +220,3 @@ class CAMClassifier(BaseSegmentor):
                     mode='bilinear',
                     align_corners=False)[0].clamp(min=0))
         return cam, high_res
-
-    def _fill(self, data_sample, keys: Tensor, cam: Tensor,
-              high_res: Tensor) -> None:
-        data_sample.cams = PixelData(
-            data=high_res, metainfo=dict(cam_keys=keys))
-        data_sample.cams_strided = PixelData(
-            data=cam, metainfo=dict(cam_keys=keys, stride=4))
-        bg_thr = self.test_cfg.get('bg_thr')
-        if bg_thr is not None:
-            data_sample.pred_sem_seg = PixelData(
-                data=cams_to_label(high_res, keys, bg_thr)[None])
-
-
-def cams_to_label(cams: Tensor, keys: Tensor, bg_thr: float) -> Tensor:
-    """A semantic label map from CAMs: 0 below ``bg_thr``, else top class + 1.
-
-    Args:
-        cams (Tensor): [K, H, W] CAMs in [0, 1].
-        keys (Tensor): [K] foreground class indices.
-        bg_thr (float): Background score.
-
-    Returns:
-        Tensor: [H, W] long labels (0 background, c + 1 foreground class c).
-    """
-    bg = cams.new_full((1, ) + tuple(cams.shape[1:]), bg_thr)
-    lut = torch.cat([keys.new_zeros(1), keys + 1]).long()
-    return lut[torch.cat([bg, cams]).argmax(0)]

@@ -8,7 +8,7 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          OptSampleList, SampleList, add_prefix)
 from torch import Tensor
 
-from mmirn.registry import MODELS
+from mmirn.registry import MODELS, TASK_UTILS
 
 
 @MODELS.register_module()
@@ -28,6 +28,11 @@ class IRNet(BaseSegmentor):
     - ``pred_displacement`` (PixelData): displacement field ``data`` (2, h, w),
       (dy, dx) in stride-4 pixels, minus the training-set mean.
 
+    Both carry ``stride=4`` in their metainfo. A ``labeler`` (e.g.
+    :class:`~mmirn.models.IRNSemanticLabeler`) then turns them and the stored CAMs
+    (``cams``, ``cams_strided`` from ``LoadCAMs``) into ``pred_sem_seg`` /
+    ``pred_instances``.
+
     Args:
         backbone (dict): The backbone config.
         decode_head (dict): The ``IRNHead`` config.
@@ -35,6 +40,8 @@ class IRNet(BaseSegmentor):
         test_cfg (dict, optional): ``flip`` (bool, default True) averages the
             prediction with that of the flipped image.
         data_preprocessor (dict, optional): Defaults to None.
+        labeler (dict, optional): A labeller (``TASK_UTILS``) called on every
+            predicted sample. Defaults to None.
         init_cfg (dict, optional): Defaults to None.
     """
 
@@ -44,6 +51,7 @@ class IRNet(BaseSegmentor):
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
+                 labeler: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -51,6 +59,7 @@ class IRNet(BaseSegmentor):
         self.decode_head = MODELS.build(decode_head)
         self.train_cfg = train_cfg
         self.test_cfg = test_cfg if test_cfg is not None else dict()
+        self.labeler = TASK_UTILS.build(labeler) if labeler else None
         for p in self.backbone.parameters():
             p.requires_grad = False
 
@@ -119,8 +128,12 @@ class IRNet(BaseSegmentor):
             ]
         for img, sample in zip(inputs, data_samples):
             boundary, disp = self._predict_one(img, sample.metainfo)
-            sample.set_field(PixelData(data=boundary), 'pred_boundary')
-            sample.set_field(PixelData(data=disp), 'pred_displacement')
+            sample.pred_boundary = PixelData(
+                data=boundary, metainfo=dict(stride=4))
+            sample.pred_displacement = PixelData(
+                data=disp, metainfo=dict(stride=4))
+            if self.labeler is not None:
+                self.labeler(sample)
         return data_samples
 
     def _forward(self,
