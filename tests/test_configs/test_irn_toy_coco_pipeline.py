@@ -85,10 +85,8 @@ def test_every_step_builds_on_tiny_toy_coco(tmp_path):
         losses = cam_model(**batch, mode='loss')
         assert all(torch.isfinite(v).all() for v in losses.values())
         _, cams_cfg = _step_cfg(pipeline, steps['cams'])
-        cam_dir = Path(cams_cfg.model.test_cfg.cam_dir)
-        assert cams_cfg.test_evaluator[1].out_dir == str(cam_dir)
-        for metric in cams_cfg.test_evaluator:
-            METRICS.build(metric)
+        cam_dir = Path(cams_cfg.default_hooks.writer.out_dirs.cams)
+        METRICS.build(cams_cfg.test_evaluator)
         test = DATASETS.build(cams_cfg.test_dataloader.dataset)
         assert len(test) == len(train) > 0
         # CAM files as the cams step writes them (<img_id>.npz): the GT classes
@@ -125,11 +123,13 @@ def test_every_step_builds_on_tiny_toy_coco(tmp_path):
         losses = irn_model(**batch, mode='loss')
         assert all(torch.isfinite(v).all() for v in losses.values())
 
-        # labels: the metrics read the CAMs and score against the JSON masks
+        # labels: the test data bring the CAMs, the metrics score against the JSON
+        # masks
         _, lab_cfg = _step_cfg(pipeline, steps['pseudo_labels'])
+        assert lab_cfg.test_dataloader.dataset.data_prefix.cam_path == str(cam_dir)
         for metric in lab_cfg.test_evaluator:
-            assert metric.cam_dir == str(cam_dir)
             METRICS.build(metric)
         lab_test = DATASETS.build(lab_cfg.test_dataloader.dataset)
         sample = lab_test[0]['data_samples']
         assert len(sample.gt_instances) > 0 and 'gt_sem_seg' in sample
+        assert sample.cams_strided.cam_keys.tolist() == list(sample.label_ids)

@@ -51,7 +51,7 @@ def _coco_labels(ann_file, data_root):
 def test_irn_instance_json_classes_match_mask_rcnn(tmp_path):
     import mmirn.datasets  # noqa: F401 (registers the toy dataset)
     from mmengine.config import Config
-    from mmirn.evaluation.metrics.instance_label_metric import detections_to_coco
+    from mmirn.engine.hooks.prediction_writer_hook import detections_to_coco
     from mmirn.registry import DATASETS
     irn = Config.fromfile(str(IRN_CFG))
     toy_cls = DATASETS.get(irn.test_dataloader.dataset.type)

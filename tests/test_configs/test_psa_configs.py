@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope, init_default_scope
 
 import mmirn  # noqa: F401
-from mmirn.registry import METRICS, MODELS
+from mmirn.registry import METRICS, MODELS, TASK_UTILS
 
 CONFIGS = Path(__file__).resolve().parents[2] / 'configs'
 PSA_R38 = CONFIGS / 'psa' / 'psa_r38_1xb8-8e_voc12aug-448x448.py'
@@ -35,13 +35,15 @@ def test_exact_psa_and_r50_variant_share_the_recipe():
     assert r38.optim_wrapper.optimizer.weight_decay == 5e-4
     assert r38.model.data_preprocessor.size == (448, 448)
     assert r38.model.decode_head.radius == 5
-    metric = r38.test_evaluator[0]
-    assert (metric.alpha, metric.beta, metric.num_iters) == (16, 8, 256)
+    labeler = r38.model.labeler
+    assert (labeler.alpha, labeler.beta, labeler.num_iters) == (16, 8, 256)
+    assert labeler.source == 'affinity'
     # same recipe apart from the model and the CAMs it reads
     for key in ('train_cfg', 'optim_wrapper', 'param_scheduler'):
         assert r38[key] == r50[key]
     assert r38.train_dataloader.dataset.pipeline == r50.train_dataloader.dataset.pipeline
-    assert r50.test_evaluator[0].type == 'PSALabelMetric'
+    assert r50.model.labeler == r38.model.labeler
+    assert r50.test_evaluator == r38.test_evaluator
 
 
 @pytest.mark.parametrize('path', [PSA_R38, AFF_R50, AFF_TOY])
@@ -60,9 +62,9 @@ def test_affinitynet_configs_build_at_their_test_stride(path):
         feats = model.extract_feat(torch.zeros(1, 3, 64, 64))
     assert feats[0].shape[-2:] == (64 // stride, 64 // stride)
     assert [f.shape[1] for f in feats] == list(cfg.model.decode_head.in_channels)
-    # the labels are synthesised at the stride the model predicts at
-    (metric, ) = cfg.test_evaluator
-    assert metric.get('stride', 8) == stride
+    # the labels are synthesised at the stride the model predicts at (its
+    # pred_affinity's metainfo), which no labeller option overrides
+    assert 'stride' not in cfg.model.labeler
 
 
 def test_toy_affinitynet_predicts_at_stride_4_with_the_toy_alpha():
@@ -70,6 +72,7 @@ def test_toy_affinitynet_predicts_at_stride_4_with_the_toy_alpha():
     from mmirn.structures import WSSSDataSample
     cfg = Config.fromfile(str(AFF_TOY))
     cfg.model.backbone.init_cfg = None
+    labeler_cfg = cfg.model.pop('labeler')
     model = _build(cfg)
     model.eval()
     with torch.no_grad():
@@ -77,10 +80,11 @@ def test_toy_affinitynet_predicts_at_stride_4_with_the_toy_alpha():
             torch.zeros(1, 3, 72, 80),
             [WSSSDataSample(metainfo=dict(img_shape=(70, 77)))])
     assert out.pred_affinity.data.shape == (34, 18, 20)  # ceil(70/4), ceil(77/4)
-    metric = METRICS.build(cfg.test_evaluator[0])
+    assert out.pred_affinity.stride == 4 and out.pred_affinity.radius == 5
+    labeler = TASK_UTILS.build(labeler_cfg)
     # the toy CAMs peak at a background threshold of 0.60: (1 - 0.6)^alpha = 0.6
-    assert abs(metric.alpha - 0.5575) < 1e-3
-    assert any(abs(a - metric.alpha) < 0.01 for a in metric.sweep_alphas)
+    assert abs(labeler.alpha - 0.5575) < 1e-3
+    assert any(abs(a - labeler.alpha) < 0.01 for a in labeler.sweep_alphas)
 
 
 def test_psa_cam_config_builds():
@@ -98,12 +102,13 @@ def test_irn_boundary_with_psa_background(path, alpha):
     cfg = Config.fromfile(str(path))
     assert cfg.model.type == 'IRNet'
     (metric, ) = cfg.test_evaluator
-    assert metric.type == 'PSALabelMetric' and metric.source == 'boundary'
-    assert metric.stride == 4
-    metric = METRICS.build(metric)
-    assert metric.prefix == 'irn_psa_bg'
-    assert abs(metric.alpha - alpha) < 1e-3
-    _build(cfg)
+    assert metric.type in ('IoUMetric', 'LabelIoUMetric')
+    assert METRICS.build(metric).prefix == 'irn_psa_bg'
+    assert cfg.model.labeler.type == 'PSALabeler'
+    assert cfg.model.labeler.source == 'boundary'
+    model = _build(cfg)
+    assert abs(model.labeler.alpha - alpha) < 1e-3
+    assert list(cfg.default_hooks.writer.out_dirs) == ['sem']
 
 
 def test_pipelines_name_the_variant_of_each_row():
@@ -150,8 +155,9 @@ def test_toy_pipelines_take_the_irn_thresholds(tmp_path):
     assert mine[mine.index('--fg-thr') + 1] == fg
     assert mine[mine.index('--bg-thr') + 1] == bg
     for name in ('psa_labels', 'irn_psa_bg_labels'):
-        assert f'test_evaluator.0.bg_thr={psa}' in steps[name]
-    assert f'test_evaluator.0.bg_thr={sem}' in steps['pseudo_labels']
+        assert f'model.labeler.bg_thr={psa}' in steps[name]
+    assert f'model.labeler.labelers.sem.bg_thr={sem}' in steps['pseudo_labels']
+    assert f'model.labeler.labelers.ins.bg_thr={sem}' in steps['pseudo_labels']
     scale = alpha(float(peak)) / alpha(0.15)
     assert alpha(float(sem)) == pytest.approx(alpha(0.25) * scale, rel=0.05)
     assert alpha(float(psa)) == pytest.approx(16 * scale, rel=0.05)

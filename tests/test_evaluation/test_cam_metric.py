@@ -12,7 +12,7 @@ CLASSES = ('background', 'a', 'b')
 
 def _sample(cams, keys, gt):
     sample = WSSSDataSample()
-    sample.cams = PixelData(
+    sample.pred_cams = PixelData(
         data=torch.tensor(cams, dtype=torch.float32),
         metainfo=dict(cam_keys=torch.tensor(keys)))
     sample.gt_sem_seg = PixelData(data=torch.tensor(gt)[None])
@@ -31,7 +31,7 @@ def test_sweep_areas():
 
 
 def test_sweep_areas_ties_and_empty():
-    # a CAM equal to the threshold is background, as in cams_to_label
+    # a CAM equal to the threshold is background, as in CAMThresholdLabeler
     areas = sweep_areas(torch.full((1, 1, 2), 0.5), torch.tensor([0]),
                         torch.tensor([[0, 1]]), [0.5], 2)
     np.testing.assert_array_equal(areas[1, 0], [2, 0])

@@ -71,16 +71,13 @@ def test_semantic_errors(tmp_path):
     _expect(p, 'repeated')
 
 
-def test_label_metric_rejects_out_of_range_key(tmp_path):
-    """A class key beyond the dataset's classes was written into the PNG (value 8)."""
-    from mmirn.evaluation.metrics import SemLabelMetric
-    from tests.test_evaluation.test_label_metrics import CLASSES, make_sample
-    sample = make_sample(tmp_path)
+def test_label_step_rejects_out_of_range_key(tmp_path):
+    """A class key beyond the dataset's classes stops the labels' test pipeline
+    (``LoadCAMs``) with an error naming the file, before any label is made."""
+    from mmirn.datasets.transforms import LoadCAMs
     save_cams(str(tmp_path / 'img1.npz'), [7], np.ones((1, 12, 24)),
               np.ones((1, 48, 96)))
-    metric = SemLabelMetric(cam_dir=str(tmp_path), out_dir=str(tmp_path / 'sem'),
-                            num_iters=2)
-    metric.dataset_meta = dict(classes=CLASSES)
+    results = dict(cam_path=str(tmp_path / 'img1.npz'), ori_shape=(48, 96),
+                   gt_label=np.zeros(2, dtype=np.float32))
     with pytest.raises(CAMFileError, match=r'img1\.npz.*outside \[0, 2\)'):
-        metric.process({}, [sample])
-    assert not (tmp_path / 'sem' / 'img1.png').exists()
+        LoadCAMs().transform(results)

@@ -22,10 +22,12 @@ def _ckpt(path, content):
 
 def test_output_dirs_of_shipped_configs():
     cam = Config.fromfile(CAM_CFG)
-    assert output_dirs(cam) == [osp.abspath(cam.model.test_cfg.cam_dir)]  # deduplicated
+    assert output_dirs(cam) == [osp.abspath(cam.cam_dir)]
     irn = Config.fromfile(IRN_CFG)
-    assert output_dirs(irn) == [osp.abspath(e.out_dir) for e in irn.test_evaluator]
-    assert len(output_dirs(irn)) == 2
+    dirs = irn.default_hooks.writer.out_dirs
+    assert output_dirs(irn) == [osp.abspath(dirs.sem), osp.abspath(dirs.ins)]
+    cam.default_hooks.writer.out_dirs.sem = cam.cam_dir
+    assert output_dirs(cam) == [osp.abspath(cam.cam_dir)]  # deduplicated
 
 
 def test_claim_records_refuses_and_redoes(tmp_path):
@@ -79,7 +81,7 @@ def test_tools_test_refuses_other_checkpoint(tmp_path):
     def run(ckpt, *extra):
         cmd = [sys.executable, osp.join(REPO, 'tools/test.py'), str(config), ckpt,
                '--work-dir', str(tmp_path / 'w'), *extra, '--cfg-options',
-               f'model.test_cfg.cam_dir={out}', f'test_evaluator.1.out_dir={out}']
+               f'default_hooks.writer.out_dirs.cams={out}']
         return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300,
                               env=dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1'))
 

@@ -160,7 +160,7 @@ def test_sbatch_slurm_test_two_tasks_dump_the_cams_of_one_process(slurm_cluster,
     def args(name):
         cams = str(tmp / name / 'cams')
         return [str(config), str(ckpt), '--work-dir', str(tmp / name), '--cfg-options',
-                f'model.test_cfg.cam_dir={cams}', f'test_evaluator.1.out_dir={cams}']
+                f'default_hooks.writer.out_dirs.cams={cams}']
 
     env = _job_env(slurm_cluster, GPUS='2', GPUS_PER_NODE='2', CPUS_PER_TASK='1',
                    GRES='', PYTHON=sys.executable)

@@ -84,7 +84,7 @@ def test_seg_steps_read_labels_of_any_work_dir(tmp_path, monkeypatch, capsys):
             assert (top == 255).all() == (name == 'train_seg_irn')
     # the labels dir is where the pseudo_labels step writes them
     plab = _options(cmds['pseudo_labels'])
-    assert Path(plab['test_evaluator.0.out_dir']) == labels
+    assert Path(plab['default_hooks.writer.out_dirs.sem']) == labels
     shutil.rmtree(work_dir)
 
 

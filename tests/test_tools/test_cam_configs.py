@@ -38,10 +38,10 @@ def test_voc_config_paper_setting():
     lrs = {g['lr'] for g in optim.optimizer.param_groups}
     assert lrs == {0.1, 1.0}  # 10x on the classifier head
     assert optim.optimizer.defaults['weight_decay'] == 1e-4
-    assert cfg.test_evaluator[0].type == 'CAMMetric'
-    assert cfg.test_evaluator[1].out_dir == cfg.model.test_cfg.cam_dir
-    assert cfg.test_evaluator[1].out_dir.endswith(
+    assert cfg.test_evaluator.type == 'CAMMetric'
+    assert cfg.default_hooks.writer.out_dirs.cams.endswith(
         'cam_r50_1xb16-5e_voc12aug-512x512/cams')
+    assert 'cam_dir' not in cfg.model.test_cfg
 
 
 def test_toy_config_without_pretrained_weights():
@@ -49,6 +49,6 @@ def test_toy_config_without_pretrained_weights():
     assert cfg.model.backbone.depth == 18
     assert cfg.model.backbone.init_cfg is None
     assert cfg.model.cam_head.num_classes == 5
-    assert cfg.test_evaluator[1].out_dir == cfg.model.test_cfg.cam_dir
+    assert cfg.default_hooks.writer.out_dirs == dict(cams=cfg.cam_dir)
     model, _ = _build(cfg)
     assert model.cam_head.in_channels == model.backbone.feat_dim

@@ -69,7 +69,7 @@ def test_tools_test_exits_nonzero_on_wrong_checkpoint(setup):
     proc = subprocess.run([
         sys.executable, str(ROOT / 'tools/test.py'), str(config), str(ckpt),
         '--work-dir', str(tmp / 'out'), '--cfg-options',
-        f'model.test_cfg.cam_dir={cam_dir}', f'test_evaluator.1.out_dir={cam_dir}'
+        f'default_hooks.writer.out_dirs.cams={cam_dir}'
     ], env=dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(ROOT)),
         capture_output=True, text=True)
     assert proc.returncode != 0, proc.stdout[-2000:]
@@ -86,7 +86,7 @@ def test_tools_test_accepts_the_right_checkpoint(setup):
     proc = subprocess.run([
         sys.executable, str(ROOT / 'tools/test.py'), str(config), str(ckpt),
         '--work-dir', str(tmp / 'ok'), '--cfg-options',
-        f'model.test_cfg.cam_dir={cam_dir}', f'test_evaluator.1.out_dir={cam_dir}'
+        f'default_hooks.writer.out_dirs.cams={cam_dir}'
     ], env=dict(os.environ, OMP_NUM_THREADS='1', PYTHONPATH=str(ROOT)),
         capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -1,6 +1,5 @@
 import math
 
-import numpy as np
 import pytest
 import torch
 import torch.nn as nn
@@ -8,8 +7,6 @@ import torch.nn.functional as F
 from mmengine.registry import DefaultScope, init_default_scope
 
 from mmirn.models import CAMClassifier
-from mmirn.models.segmentors.cam_classifier import cams_to_label
-from mmirn.pseudo import cam_path, save_cams
 from mmirn.registry import MODELS
 from mmirn.structures import WSSSDataSample
 
@@ -29,19 +26,29 @@ def _scope():
         yield
 
 
-def _pool_model(**test_cfg):
+def _pool_model(bg_thr=None, **test_cfg):
+    labeler = None
+    if bg_thr is not None:
+        labeler = dict(
+            type='CAMThresholdLabeler', bg_thr=bg_thr, cam_field='pred_cams')
     model = CAMClassifier(
         backbone=dict(type='PoolBackbone16'),
         cam_head=dict(type='CAMHead', in_channels=3, num_classes=3),
         data_preprocessor=dict(type='WSSSDataPreProcessor'),
-        test_cfg=test_cfg)
+        test_cfg=test_cfg,
+        labeler=labeler)
     with torch.no_grad():  # class c = colour channel c
         model.cam_head.classifier.weight.copy_(torch.eye(3)[:, :, None, None])
     return model.eval()
 
 
-def _resnet_model(**test_cfg):
+def _resnet_model(bg_thr=None, **test_cfg):
+    labeler = None
+    if bg_thr is not None:
+        labeler = dict(
+            type='CAMThresholdLabeler', bg_thr=bg_thr, cam_field='pred_cams')
     return CAMClassifier(
+        labeler=labeler,
         backbone=dict(
             type='ResNet',
             depth=18,
@@ -84,11 +91,11 @@ def test_predict_any_size_multiscale_flip():
     samples = [_sample(h, w, [0, 1, 0, 1])]
     with torch.no_grad():
         out = model(torch.randn(1, 3, h, w), samples, mode='predict')[0]
-    assert out.cams.data.shape == (2, h, w)
-    assert out.cams_strided.data.shape == (2, math.ceil(h / 4), math.ceil(w / 4))
-    assert out.cams.cam_keys.tolist() == [1, 3]
-    assert out.cams_strided.cam_keys.tolist() == [1, 3]
-    for cams in (out.cams.data, out.cams_strided.data):
+    assert out.pred_cams.data.shape == (2, h, w)
+    assert out.pred_cams_strided.data.shape == (2, math.ceil(h / 4), math.ceil(w / 4))
+    assert out.pred_cams.cam_keys.tolist() == [1, 3]
+    assert out.pred_cams_strided.cam_keys.tolist() == [1, 3]
+    for cams in (out.pred_cams.data, out.pred_cams_strided.data):
         assert cams.min() >= 0
         assert torch.allclose(cams.flatten(1).amax(1), torch.ones(2), atol=1e-3)
     assert out.pred_sem_seg.data.shape == (1, h, w)
@@ -137,7 +144,7 @@ def test_cams_localise_and_predicted_keys():
     img[:, 2, :32, :32] = 3.0  # class 2 in the top-left quarter only
     with torch.no_grad():
         out = model.predict(img, [_sample(64, 64)])[0]  # no gt_label
-    assert out.cams.cam_keys.tolist() == [2]
+    assert out.pred_cams.cam_keys.tolist() == [2]
     pred = out.pred_sem_seg.data[0]
     assert (pred[:24, :24] == 3).all()
     assert (pred[40:, :] == 0).all() and (pred[:, 40:] == 0).all()
@@ -149,47 +156,18 @@ def test_predict_crops_padding_and_resizes_to_original():
     sample = _sample(40, 50, [1, 1, 0], flip=True)
     sample.set_metainfo(dict(ori_shape=(80, 100)))
     out = model.predict(img, [sample])[0]
-    assert out.cams.data.shape == (2, 80, 100)
-    assert out.cams_strided.data.shape == (2, 20, 25)
+    assert out.pred_cams.data.shape == (2, 80, 100)
+    assert out.pred_cams_strided.data.shape == (2, 20, 25)
     # the same as computing on the cropped image, flipping back and resizing
     _, _, ref = model.infer_cams(img[:, :, :40, :50], torch.tensor([0, 1]))
     ref = F.interpolate(ref.flip(-1)[None], size=(80, 100), mode='bilinear',
                         align_corners=False)[0]
     ref = ref / ref.flatten(1).amax(1)[:, None, None]
-    torch.testing.assert_close(out.cams.data, ref, atol=1e-3, rtol=0)
-
-
-def test_skips_images_with_cam_file(tmp_path):
-    model = _pool_model(scales=(1.0, ), cam_dir=str(tmp_path), bg_thr=0.5)
-    cam = np.random.rand(1, 4, 5).astype(np.float32)
-    high = np.zeros((1, 16, 20), dtype=np.float32)
-    high[0, :8] = 1
-    save_cams(cam_path(str(tmp_path), 'done'), [2], cam, high, dtype='float32')
-    samples = [
-        _sample(16, 20, [1, 0, 0], img_path='x/done.jpg'),
-        _sample(16, 20, [1, 0, 0], img_path='x/todo.jpg')
-    ]
-    called = []
-    model.cam_head.classifier.register_forward_hook(
-        lambda *a: called.append(1))
-    outs = model.predict(torch.rand(2, 3, 16, 20), samples)
-    assert outs[0].cams.cam_keys.tolist() == [2]
-    torch.testing.assert_close(outs[0].cams.data, torch.from_numpy(high))
-    torch.testing.assert_close(outs[0].cams_strided.data, torch.from_numpy(cam))
-    assert (outs[0].pred_sem_seg.data[0, :8] == 3).all()
-    assert (outs[0].pred_sem_seg.data[0, 8:] == 0).all()
-    assert outs[1].cams.cam_keys.tolist() == [0]
-    assert len(called) == 1  # only the image without a file was computed
+    torch.testing.assert_close(out.pred_cams.data, ref, atol=1e-3, rtol=0)
 
 
 def test_no_present_class():
     model = _pool_model(scales=(1.0, 0.5), bg_thr=0.1)
     out = model.predict(torch.rand(1, 3, 20, 30), [_sample(20, 30, [0, 0, 0])])[0]
-    assert out.cams.data.shape == (0, 20, 30)
+    assert out.pred_cams.data.shape == (0, 20, 30)
     assert (out.pred_sem_seg.data == 0).all()
-
-
-def test_cams_to_label():
-    cams = torch.tensor([[[0.1, 0.5, 0.2]], [[0.05, 0.6, 0.3]]])
-    label = cams_to_label(cams, torch.tensor([4, 0]), bg_thr=0.15)
-    assert label.tolist() == [[0, 1, 1]]

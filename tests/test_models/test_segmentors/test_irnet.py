@@ -123,11 +123,16 @@ def test_irn_configs_build(name):
         'lr_mult'] == (1. if 'toyvoc' in name else 10.)
     assert [h.type for h in cfg.custom_hooks] == ['DisplacementMeanHook']
     assert {m.type for m in cfg.test_evaluator} == {
-        'SemLabelMetric', 'InstanceLabelMetric'
+        'IoUMetric' if 'toyvoc' in name else 'LabelIoUMetric',
+        'VOCInstanceMetric', 'CocoMaskMetric'
     }
+    assert set(cfg.default_hooks.writer.out_dirs) == {'sem', 'ins'}
+    assert cfg.model.labeler.type == 'ComposeLabelers'
     cfg.model.backbone.init_cfg = None
     model = MODELS.build(cfg.model)
     assert model.decode_head.loss_decode.radius == 10
+    assert [type(lab).__name__ for lab in model.labeler.labelers] == [
+        'IRNSemanticLabeler', 'IRNInstanceLabeler']
     # the head's in_channels match the backbone's levels
     with torch.no_grad():
         boundary, disp = model._forward(torch.randn(1, 3, 64, 64))
