@@ -102,8 +102,6 @@ class PredictionWriterHook(Hook):
         resume (bool): Skip images whose outputs are complete. Defaults to True.
     """
 
-    priority = 'LOW'
-
     def __init__(self,
                  out_dirs: Dict[str, Optional[str]],
                  ann_file: Optional[str] = None,
