@@ -136,6 +136,9 @@ def main(argv=None):
     args = parse_args(argv)
     register_all_modules()
     cfg = load_tool_config(args)
+    # the figure shows the labels the label step wrote: no labeller, the given CAMs
+    cfg.model.labeler = None
+    cfg.test_dataloader.dataset.data_prefix.cam_path = osp.abspath(args.cams)
     dataset = DATASETS.build(cfg.test_dataloader.dataset)
     indices, ids = choose_samples(dataset, args.ids, args.num)
     check_inputs(args, ids)

@@ -131,6 +131,7 @@ def time_model(size, repeat):
     from mmirn.utils import register_all_modules
     register_all_modules()
     cfg = Config.fromfile(osp.join(REPO, 'configs/_base_/models/irn_r50.py'))
+    cfg.model.labeler = None  # the forward only
     model = MODELS.build(cfg.model).eval()
     img = torch.randn(1, 3, *size)
     with torch.no_grad():

@@ -89,7 +89,10 @@ class PredictionWriterHook(Hook):
     share of the test set the images whose outputs all exist, so the model
     does not compute them again (a rank with every image done keeps one, so
     that the metrics have something to score). The metrics of a resumed run
-    therefore cover only the images it computed; every file is complete.
+    therefore cover only the images it computed (in a distributed run, as many
+    per rank as the smallest share: mmengine's result collection zips the
+    ranks' lists); every file is complete. ``--redo`` of ``tools/test.py`` (or
+    an emptied folder) scores the whole set.
 
     Args:
         out_dirs (dict): Folders by output name (``cams``, ``sem``, ``ins``);
