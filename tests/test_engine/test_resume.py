@@ -125,7 +125,7 @@ def _noisy_cfg(work_dir, name, epoch_based, stop, total, workers, hook=True, **k
     cfg['train_dataloader'].update(
         dataset=dict(type='NoisyRegressionDataset'), num_workers=workers,
         persistent_workers=workers > 0)
-    cfg['param_scheduler']['end'] = total
+    cfg['param_scheduler']['end'] = 100  # the lr stays > 0
     cfg['default_hooks'].update(
         checkpoint=dict(type='CheckpointHook', interval=1, by_epoch=epoch_based))
     if hook:
