@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import torch
 
 import mmirn  # noqa: F401  (registers the safe globals)
@@ -38,6 +39,7 @@ def _run(tool, *args, env=None):
                           cwd=REPO, capture_output=True, text=True, timeout=600, env=env)
 
 
+@pytest.mark.slow
 def test_killed_and_resumed_cam_training_is_exact(tmp_path):
     data_root = tmp_path / 'toy_voc'
     subprocess.run([
