@@ -22,4 +22,6 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=1000),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # --resume continues the run bit for bit (random states in the checkpoint)
+    random_state=dict(type='RandomStateHook'),
     visualization=dict(type='SegVisualizationHook'))

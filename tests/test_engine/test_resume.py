@@ -1,10 +1,13 @@
 """Checkpoints saved by a real Runner load again under torch >= 2.6 (weights_only)."""
 import copy
+import random
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
+from mmengine.registry import DATASETS, MODELS
 from mmengine.runner import Runner
 
 import mmirn  # noqa: F401  (registers the safe globals)
@@ -88,3 +91,95 @@ def test_allow_list_is_specific():
     assert getattr not in safe and eval not in safe
     modules = {getattr(g, '__module__', '') or '' for g in safe}
     assert all(m.startswith(('numpy', 'mmengine.logging', 'torch')) for m in modules), modules
+
+
+class NoisyRegressionDataset(ToyRegressionDataset):
+    """Inputs jittered with python and numpy random numbers (an augmentation)."""
+
+    def __getitem__(self, idx):
+        item = dict(super().__getitem__(idx))
+        jitter = random.random() + np.random.rand(2).astype(np.float32)
+        item['inputs'] = item['inputs'] + torch.from_numpy(jitter)
+        return item
+
+
+class NoisyRegressor(ToyRegressor):
+    """Adds torch random noise to its prediction in training (like dropout)."""
+
+    def forward(self, inputs, targets=None, mode='tensor', **kwargs):
+        if mode == 'loss':
+            inputs = torch.stack(inputs) if isinstance(inputs, list) else inputs
+            inputs = inputs + 0.1 * torch.randn(len(inputs), 2)
+        return super().forward(inputs, targets, mode, **kwargs)
+
+
+MODELS.register_module(module=NoisyRegressor, force=True)
+DATASETS.register_module(module=NoisyRegressionDataset, force=True)
+
+
+def _noisy_cfg(work_dir, name, epoch_based, stop, total, workers, hook=True, **kwargs):
+    loop = (dict(type='EpochBasedTrainLoop', max_epochs=stop) if epoch_based else
+            dict(type='IterBasedTrainLoop', max_iters=stop))
+    cfg = _cfg(work_dir, stop, model=dict(type='NoisyRegressor'), train_cfg=loop,
+               experiment_name=name, **kwargs)
+    cfg['train_dataloader'].update(
+        dataset=dict(type='NoisyRegressionDataset'), num_workers=workers,
+        persistent_workers=workers > 0)
+    cfg['param_scheduler']['end'] = 100  # the lr stays > 0
+    cfg['default_hooks'].update(
+        checkpoint=dict(type='CheckpointHook', interval=1, by_epoch=epoch_based))
+    if hook:
+        cfg['default_hooks']['random_state'] = dict(type='RandomStateHook')
+    return cfg
+
+
+def _full_and_resumed(tmp_path, epoch_based, stop, total, workers, hook=True):
+    full = Runner.from_cfg(_noisy_cfg(tmp_path / 'full', 'full', epoch_based, total,
+                                      total, workers, hook))
+    full.train()
+    Runner.from_cfg(_noisy_cfg(tmp_path / 'split', 'a', epoch_based, stop, total,
+                               workers, hook)).train()
+    resumed = Runner.from_cfg(_noisy_cfg(tmp_path / 'split', 'b', epoch_based, total,
+                                         total, workers, hook, resume=True))
+    # another process would start from other random states
+    random.seed(123)
+    np.random.seed(123)
+    torch.manual_seed(123)
+    resumed.train()
+    assert resumed.iter == full.iter
+    return full.model.linear.weight.detach(), resumed.model.linear.weight.detach()
+
+
+@pytest.mark.parametrize('epoch_based,workers', [(False, 0), (True, 2)],
+                         ids=['iter-based', 'epoch-based-persistent-workers'])
+def test_resume_is_exact_with_random_augmentation(tmp_path, epoch_based, workers):
+    full, resumed = _full_and_resumed(tmp_path, epoch_based, 2, 4, workers)
+    assert torch.equal(full, resumed)
+
+
+def test_resume_without_random_state_hook_differs(tmp_path):
+    """The case above fails without the hook (the random state matters here)."""
+    full, resumed = _full_and_resumed(tmp_path, False, 2, 4, 0, hook=False)
+    assert not torch.equal(full, resumed)
+
+
+def test_random_states_in_checkpoint_load_weights_only(tmp_path):
+    Runner.from_cfg(_noisy_cfg(tmp_path, 'a', False, 1, 1, 0)).train()
+    state = torch.load(tmp_path / 'iter_1.pth', map_location='cpu', weights_only=True)
+    (rank0, ) = state['random_states']
+    assert set(rank0) >= {'python', 'numpy', 'torch'}
+    assert isinstance(rank0['torch'], torch.Tensor)
+
+
+def test_load_from_keeps_random_state(tmp_path):
+    """``load_from`` (fine-tuning) is no resume: the new run's seed decides."""
+    Runner.from_cfg(_noisy_cfg(tmp_path / 'a', 'a', False, 2, 4, 0)).train()
+    runs = []
+    for name in ('b', 'c'):
+        runner = Runner.from_cfg(_noisy_cfg(
+            tmp_path / name, name, False, 2, 4, 0,
+            load_from=str(tmp_path / 'a' / 'iter_2.pth'),
+            randomness=dict(seed=1 if name == 'b' else 2)))
+        runner.train()
+        runs.append(runner.model.linear.weight.detach())
+    assert not torch.equal(*runs)

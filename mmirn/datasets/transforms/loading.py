@@ -44,7 +44,11 @@ def check_image_complete(img_bytes: bytes, filename: str) -> None:
 
 def read_index_map(filename: str,
                    backend_args: Optional[dict] = None) -> np.ndarray:
-    """Read a label PNG (palette or grey) as a uint8 index map [H, W]."""
+    """Read a label PNG (palette or grey) as a uint8 index map [H, W].
+
+    The file is read at its own bit depth: a 16-bit map with values above 255 is an
+    error naming the file (not wrapped to ``value % 256``).
+    """
     try:
         img_bytes = fileio.get(filename, backend_args=backend_args)
     except FileNotFoundError as e:
@@ -55,7 +59,32 @@ def read_index_map(filename: str,
         raise ValueError(f'Cannot read mask {filename}: {e}') from e
     if mask is None or (mask.ndim != 2 and mask.shape[-1] != 1):
         raise ValueError(f'Mask {filename} is not a single-channel index map')
-    return mask.reshape(mask.shape[:2]).astype(np.uint8)
+    mask = mask.reshape(mask.shape[:2])
+    if mask.dtype in (np.uint8, np.bool_):
+        return mask.astype(np.uint8)
+    if not np.issubdtype(mask.dtype, np.integer):
+        raise ValueError(f'Mask {filename} holds {mask.dtype} values, not class '
+                         'indices')
+    if mask.size and (mask.min() < 0 or mask.max() > 255):
+        raise ValueError(
+            f'Mask {filename} ({mask.dtype}) holds values from {int(mask.min())} to '
+            f'{int(mask.max())}: an index map holds 0-255 (255 ignored)')
+    return mask.astype(np.uint8)
+
+
+def check_mask_classes(mask: np.ndarray, num_classes: int, filename: str) -> None:
+    """Raise ``ValueError`` naming the file for values that are no class.
+
+    Args:
+        mask (np.ndarray): Class map, 0 background, 1..num_classes foreground.
+        num_classes (int): Number of foreground classes.
+        filename (str): The mask's file, for the message.
+    """
+    bad = np.setdiff1d(np.unique(mask), [*range(num_classes + 1), 255])
+    if bad.size:
+        raise ValueError(
+            f'Mask {filename} holds value(s) {bad.tolist()} outside the classes '
+            f'0-{num_classes} (255 ignored)')
 
 
 def check_mask_size(mask: np.ndarray, results: dict, filename: str) -> None:
@@ -129,7 +158,9 @@ class LoadWSSSAnnotations(BaseTransform):
     - ``relation_path`` -> ``gt_relation`` (uint8 [H, W]).
 
     ``gt_seg_map`` and ``gt_relation`` are added to ``seg_fields``. Every mask must
-    have the size of the image (an error names both files).
+    have the size of the image (an error names both files); masks are read at their
+    bit depth and a class map value that is no class of the dataset (other than 255)
+    is an error naming the file.
 
     Args:
         with_seg (bool): Load ``seg_map_path``. Defaults to True.
@@ -162,6 +193,9 @@ class LoadWSSSAnnotations(BaseTransform):
             for old_id, new_id in label_map.items():
                 mapped[seg == old_id] = new_id
             seg = mapped
+        if results.get('gt_label') is not None:
+            check_mask_classes(seg, len(results['gt_label']),
+                               results['seg_map_path'])
         return seg
 
     def _load_instances(self, results: dict, seg: np.ndarray) -> None:
