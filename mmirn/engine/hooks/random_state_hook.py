@@ -86,17 +86,32 @@ class RandomStateHook(Hook):
             persistent workers on resume (epoch-based loops). Defaults to True.
     """
 
-    priority = 'LOWEST'
+    # before the checkpoint hook (VERY_LOW): in a distributed run the ranks' states
+    # are gathered in ``after_train_iter`` / ``after_train_epoch``, which every rank
+    # calls, since ``save_checkpoint`` (and ``before_save_checkpoint``) runs on rank 0
+    priority = 'LOW'
 
     def __init__(self, replay_persistent_workers: bool = True) -> None:
         self.replay_persistent_workers = replay_persistent_workers
         self._resumed = None
         self._val_state = None
+        self._gathered = None
+
+    def _gather(self) -> None:
+        if get_world_size() > 1:
+            self._gathered = all_gather_object(get_random_state())
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        self._gather()
+
+    def after_train_epoch(self, runner) -> None:
+        self._gather()
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        state = get_random_state()
-        states = all_gather_object(state) if get_world_size() > 1 else [state]
-        checkpoint['random_states'] = states
+        if get_world_size() == 1:
+            checkpoint['random_states'] = [get_random_state()]
+        elif self._gathered is not None:
+            checkpoint['random_states'] = self._gathered
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         states = checkpoint.get('random_states')
