@@ -7,37 +7,58 @@ import torch.nn.functional as F
 from scipy import ndimage
 from torch import Tensor
 
-from .semantic import (argmax_with_bg, class_scores, normalize_max,
-                       upsample_stride4, walk_cams)
+from .semantic import (NORMS, argmax_with_bg, class_scores, norm_groups,
+                       normalize_max, upsample_stride4, walk_cams)
 
 INSTANCE_MODES = ('cam', 'cam_boundary', 'full')
 
 
-def refine_displacement(displacement: Tensor, num_iters: int = 100) -> Tensor:
-    """Iterate ``D_{u+1}(x) = D_u(x) + D(x + D_u(x))`` with bilinear sampling.
+CLAMP_MODES = ('end', 'step')
+UNASSIGNED_MODES = ('drop', 'instance')
+
+
+def refine_displacement(displacement: Tensor,
+                        num_iters: int = 101,
+                        clamp: str = 'end') -> Tensor:
+    """Move every pixel along the field: ``p_{u+1} = p_u + D(p_u)``, ``p_0 = x``.
+
+    ``D`` is sampled bilinearly; ``p_u - x`` is the paper's refined field
+    ``D_{u-1}`` (``D_{u+1}(x) = D_u(x) + D(x + D_u(x))``, ``D_0 = D``).
 
     Args:
         displacement (Tensor): (2, h, w) field, (dy, dx) in pixels.
-        num_iters (int): Refinement steps. Defaults to 100.
+        num_iters (int): Moves u. Defaults to 101 (the paper's 100 refinement
+            steps; IRN's released code makes 300).
+        clamp (str): ``'step'`` clamps the positions to the map after every
+            move (IRN's released code); ``'end'`` lets them leave it (the field
+            is read at its border) and leaves the clipping to the caller.
+            Defaults to 'end'.
 
     Returns:
         Tensor: (2, h, w) refined field; ``x + D`` is the centroid reached from x.
     """
+    if clamp not in CLAMP_MODES:
+        raise ValueError(f'clamp must be one of {CLAMP_MODES}, got {clamp!r}')
     disp = displacement.float()
     h, w = disp.shape[-2:]
     ys, xs = torch.meshgrid(
         torch.arange(h, dtype=disp.dtype), torch.arange(w, dtype=disp.dtype),
         indexing='ij')
+    start = torch.stack([ys, xs])
     scale = disp.new_tensor([max(w - 1, 1), max(h - 1, 1)]) / 2
-    field = disp[None]
-    refined = disp.clone()
-    for _ in range(num_iters):
-        pos = torch.stack([xs + refined[1], ys + refined[0]], dim=-1)
-        grid = (pos / scale - 1)[None]
-        step = F.grid_sample(
-            field, grid, mode='bilinear', padding_mode='border',
-            align_corners=True)[0]
+    lower, upper = -start, disp.new_tensor([h - 1, w - 1]).view(2, 1, 1) - start
+    refined = torch.zeros_like(disp)
+    for u in range(num_iters):
+        if u == 0:  # at the pixels themselves: D, exactly
+            step = disp
+        else:
+            pos = torch.stack([xs + refined[1], ys + refined[0]], dim=-1)
+            step = F.grid_sample(
+                disp[None], (pos / scale - 1)[None], mode='bilinear',
+                padding_mode='border', align_corners=True)[0]
         refined = refined + step
+        if clamp == 'step':  # keep x + refined inside the map
+            refined = torch.maximum(torch.minimum(refined, upper), lower)
     return refined
 
 
@@ -53,25 +74,40 @@ def find_centroids(displacement: Tensor, threshold: float = 2.5) -> np.ndarray:
 
 
 def instance_map(displacement: Tensor,
-                 num_iters: int = 100,
-                 centroid_thr: float = 2.5) -> np.ndarray:
+                 num_iters: int = 101,
+                 centroid_thr: float = 2.5,
+                 clamp: str = 'end',
+                 unassigned: str = 'drop') -> np.ndarray:
     """Cluster pixels by the centroid component their refined displacement reaches.
 
     Args:
         displacement (Tensor): (2, h, w) centred displacement field.
-        num_iters (int): Refinement steps. Defaults to 100.
+        num_iters (int): Refinement moves (:func:`refine_displacement`).
+            Defaults to 101.
         centroid_thr (float): Centroid candidate threshold. Defaults to 2.5.
+        clamp (str): Clamping of the moving positions, see
+            :func:`refine_displacement`. Defaults to 'end'.
+        unassigned (str): Pixels whose refined centroid lands in no candidate
+            component: ``'drop'`` leaves them at 0 (no instance), ``'instance'``
+            makes them one more instance together (IRN's released code).
+            Defaults to 'drop'.
 
     Returns:
-        np.ndarray: (h, w) int32 instance map, 0 where no centroid is reached.
+        np.ndarray: (h, w) int32 instance map, 0 where no instance is reached.
     """
+    if unassigned not in UNASSIGNED_MODES:
+        raise ValueError(
+            f'unassigned must be one of {UNASSIGNED_MODES}, got {unassigned!r}')
     centroids = find_centroids(displacement, centroid_thr)
-    refined = refine_displacement(displacement, num_iters).cpu().numpy()
+    refined = refine_displacement(displacement, num_iters, clamp).cpu().numpy()
     h, w = centroids.shape
     ys, xs = np.mgrid[:h, :w]
     end_y = np.clip(np.round(ys + refined[0]), 0, h - 1).astype(np.int64)
     end_x = np.clip(np.round(xs + refined[1]), 0, w - 1).astype(np.int64)
-    return centroids[end_y, end_x]
+    ins = centroids[end_y, end_x]
+    if unassigned == 'instance':
+        ins = np.where(ins == 0, centroids.max() + 1, ins).astype(np.int32)
+    return ins
 
 
 def _detections(label_map: np.ndarray, scores: np.ndarray,
@@ -115,10 +151,13 @@ def instance_labels(cams: Tensor,
                     num_iters: int = 256,
                     bg_thr: float = 0.25,
                     cam_bg_thr: float = 0.15,
-                    refine_iters: int = 100,
+                    refine_iters: int = 101,
                     centroid_thr: float = 2.5,
                     min_area: float = 0.01,
-                    min_cam: float = 0.02) -> Dict[str, np.ndarray]:
+                    min_cam: float = 0.02,
+                    norm: str = 'per_class',
+                    refine_clamp: str = 'end',
+                    unassigned: str = 'drop') -> Dict[str, np.ndarray]:
     """Instance pseudo labels of one image.
 
     Modes (IRN Table 1):
@@ -129,9 +168,10 @@ def instance_labels(cams: Tensor,
       background score ``bg_thr``.
     - ``'full'``: displacement clustering into an instance map, instance-wise
       CAMs ``M_c * [I = k]`` walked on the boundary map, normalised by the
-      maximum over the instances of each class, per-pixel arg-max over (class,
-      instance) against ``bg_thr``; detections are the connected components of
-      each (class, instance) mask scored by their max walked score.
+      maximum over the instances of each class (``norm='per_class'``) or over
+      all of them (``'global'``), per-pixel arg-max over (class, instance)
+      against ``bg_thr``; detections are the connected components of each
+      (class, instance) mask scored by their max walked score.
 
     In all modes components below ``min_area`` of the image score 0.
 
@@ -149,12 +189,21 @@ def instance_labels(cams: Tensor,
         bg_thr (float): Background score after the walk. Defaults to 0.25.
         cam_bg_thr (float): Background score of the CAM-only mode.
             Defaults to 0.15.
-        refine_iters (int): Displacement refinement steps. Defaults to 100.
+        refine_iters (int): Displacement refinement moves
+            (:func:`refine_displacement`). Defaults to 101.
         centroid_thr (float): Centroid threshold. Defaults to 2.5.
         min_area (float): Fragment area (fraction of the image) below which a
             detection scores 0. Defaults to 0.01.
         min_cam (float): Instance-wise CAMs whose maximum is at most this are
             dropped before the walk (saves time). Defaults to 0.02.
+        norm (str): Normalisation of the walked scores (``'cam_boundary'``,
+            ``'full'``): ``'per_class'`` or ``'global'`` (IRN's released
+            ``make_ins_seg_labels``). The ``'cam'`` mode keeps each class's CAM
+            as it is. Defaults to 'per_class'.
+        refine_clamp (str): ``'end'`` or ``'step'`` (released code), see
+            :func:`refine_displacement`. Defaults to 'end'.
+        unassigned (str): ``'drop'`` or ``'instance'`` (released code), see
+            :func:`instance_map`. Defaults to 'drop'.
 
     Returns:
         dict: ``masks`` bool (N, H, W), ``labels`` int64 (N,), ``scores``
@@ -162,6 +211,8 @@ def instance_labels(cams: Tensor,
         detection i + 1 at its pixels (0 background).
     """
     assert mode in INSTANCE_MODES, f'mode must be one of {INSTANCE_MODES}'
+    if norm not in NORMS:
+        raise ValueError(f'norm must be one of {NORMS}, got {norm!r}')
     keys = np.asarray(keys, dtype=np.int64)
     cams = torch.as_tensor(cams).float()
     h, w = img_shape[:2]
@@ -177,24 +228,29 @@ def instance_labels(cams: Tensor,
             thr = cam_bg_thr
         else:
             scores = class_scores(cams, boundary, img_shape, radius, beta,
-                                  num_iters)
+                                  num_iters, norm)
             thr = bg_thr
         label = argmax_with_bg(scores, thr)
         dets = _detections(label, scores.cpu().numpy(), keys, min_area)
     else:
         ins = torch.from_numpy(
-            instance_map(displacement, refine_iters, centroid_thr)).long()
+            instance_map(displacement, refine_iters, centroid_thr,
+                         refine_clamp, unassigned)).long()
         num_ins = int(ins.max())
         # Instance-wise CAMs (class-major): channel c * num_ins + k - 1.
         onehot = F.one_hot(ins, num_ins + 1)[..., 1:].permute(2, 0, 1).float()
         ins_cams = (cams[:, None] * onehot[None]).flatten(0, 1)
         groups = torch.arange(len(keys)).repeat_interleave(num_ins)
-        # Skip (class, instance) pairs without CAM mass: they cannot pass bg_thr.
+        # Skip (class, instance) pairs without CAM mass: the walk averages, so
+        # they cannot pass bg_thr (under 'global' unless the largest walked
+        # score is below min_cam / bg_thr).
         keep = ins_cams.flatten(1).max(1).values > min_cam
         ins_cams, groups = ins_cams[keep], groups[keep]
         walked = walk_cams(ins_cams, torch.as_tensor(boundary), radius, beta,
                            num_iters)
-        scores = normalize_max(upsample_stride4(walked, img_shape), groups)
+        scores = normalize_max(
+            upsample_stride4(walked, img_shape),
+            norm_groups(len(groups), norm, groups))
         label = argmax_with_bg(scores, bg_thr)
         dets = _detections(label, scores.cpu().numpy(),
                            keys[groups.numpy()], min_area)

@@ -57,6 +57,28 @@ def upsample_stride4(x: Tensor, img_shape: Sequence[int]) -> Tensor:
     return x[:, :h, :w]
 
 
+NORMS = ('per_class', 'global')
+
+
+def norm_groups(num: int, norm: str,
+                classes: Optional[Tensor] = None) -> Optional[Tensor]:
+    """The ``groups`` of :func:`normalize_max` for a normalisation mode.
+
+    Args:
+        num (int): Number of channels.
+        norm (str): ``'per_class'`` (each class by its own maximum; the channels
+            of one class share it when ``classes`` is given) or ``'global'``
+            (all channels by one maximum, as IRN's released code does).
+        classes (Tensor, optional): (num,) class index of each channel.
+            Defaults to None (one class per channel).
+    """
+    if norm not in NORMS:
+        raise ValueError(f'norm must be one of {NORMS}, got {norm!r}')
+    if norm == 'global':
+        return torch.zeros(num, dtype=torch.long)
+    return classes
+
+
 def normalize_max(x: Tensor, groups: Optional[Tensor] = None,
                   eps: float = 1e-5) -> Tensor:
     """Divide each channel of (C, H, W) by its maximum (or by its group's).
@@ -107,16 +129,21 @@ def class_scores(cams: Tensor,
                  img_shape: Sequence[int],
                  radius: int = 5,
                  beta: float = 10.,
-                 num_iters: int = 256) -> Tensor:
-    """Full-resolution per-class scores, each channel normalised by its max.
+                 num_iters: int = 256,
+                 norm: str = 'per_class') -> Tensor:
+    """Full-resolution class scores, normalised by their maximum.
 
     With ``boundary=None`` the CAMs are only upsampled (the CAM-only baseline).
+    ``norm`` (one of ``NORMS``): ``'per_class'`` divides each channel by its own
+    maximum, ``'global'`` all channels by the maximum over all of them (IRN's
+    released ``make_sem_seg_labels``). Defaults to 'per_class'.
     """
     cams = torch.as_tensor(cams).float()
+    groups = norm_groups(len(cams), norm)
     if boundary is not None:
         cams = walk_cams(cams, torch.as_tensor(boundary), radius, beta,
                          num_iters)
-    return normalize_max(upsample_stride4(cams, img_shape))
+    return normalize_max(upsample_stride4(cams, img_shape), groups)
 
 
 def argmax_with_bg(scores: Tensor, bg_thr: float) -> np.ndarray:
@@ -158,12 +185,14 @@ def semantic_label(cams: Tensor,
                    radius: int = 5,
                    beta: float = 10.,
                    num_iters: int = 256,
-                   bg_thr: float = 0.25) -> np.ndarray:
+                   bg_thr: float = 0.25,
+                   norm: str = 'per_class') -> np.ndarray:
     """Semantic pseudo label of one image.
 
     The stride-4 CAMs are walked on the boundary map (``propagate``), upsampled
-    to the image size, normalised per channel by their maximum and arg-maxed
-    against a constant background score ``bg_thr``.
+    to the image size, normalised by their maximum (per channel or over all
+    channels, ``norm``) and arg-maxed against a constant background score
+    ``bg_thr``.
 
     Args:
         cams (Tensor): (K, ceil(H/4), ceil(W/4)) CAMs of the present classes.
@@ -175,11 +204,14 @@ def semantic_label(cams: Tensor,
         beta (float): Defaults to 10.
         num_iters (int): Defaults to 256.
         bg_thr (float): Background score. Defaults to 0.25.
+        norm (str): ``'per_class'`` or ``'global'`` (see :func:`class_scores`).
+            Defaults to 'per_class'.
 
     Returns:
         np.ndarray: (H, W) uint8, 0 background, c + 1 for class c.
     """
-    scores = class_scores(cams, boundary, img_shape, radius, beta, num_iters)
+    scores = class_scores(cams, boundary, img_shape, radius, beta, num_iters,
+                          norm)
     return scores_to_label(scores, keys, bg_thr)
 
 

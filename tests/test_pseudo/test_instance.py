@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from mmirn.pseudo.instance import (find_centroids, instance_labels,
@@ -69,6 +70,78 @@ def test_instance_labels_modes_on_two_touching_objects():
     # The instance PNG numbers the detections.
     assert set(np.unique(full['instance_map'])) <= {0, 1, 2}
     assert (full['instance_map'] > 0).mean() > 0.85
+
+
+def row_field(dx):
+    """A (2, 2, w) field moving along the rows only, two equal rows."""
+    dx = torch.tensor(dx, dtype=torch.float32)
+    return torch.stack([torch.zeros(2, len(dx)), dx.expand(2, -1)])
+
+
+def test_refinement_clamps_after_every_move():
+    # Column 0 jumps 10 to the right, out of the 8 columns; the last column
+    # points 4 back. Clamped after each move (released code) the point stops at
+    # column 7 and goes back to 3; unclamped it reaches 10 and goes back to 6.
+    disp = row_field([10, 0, 0, 0, 0, 0, 0, -4])
+    step = refine_displacement(disp, num_iters=5, clamp='step')
+    end = refine_displacement(disp, num_iters=5, clamp='end')
+    assert step[1, :, 0].tolist() == [3., 3.]
+    assert end[1, :, 0].tolist() == [6., 6.]
+    # Both modes agree where no point leaves the map.
+    assert torch.equal(step[:, :, 1:], end[:, :, 1:])
+    assert step[1, 0, 7] == -4.
+    with pytest.raises(ValueError, match='clamp'):
+        refine_displacement(disp, clamp='never')
+
+
+def test_refinement_counts_moves():
+    # A field halving the distance to column 0: u moves leave 2^-u of it.
+    disp = row_field([-0.5 * x for x in range(5)])
+    for u in (1, 3):
+        pos = 4 + refine_displacement(disp, num_iters=u, clamp='step')[1, 0, 4]
+        assert pos.item() == pytest.approx(4 * 0.5**u, abs=1e-5)
+
+
+def test_unassigned_pixels_form_one_instance():
+    # Columns 0-2 are the only centroid candidates (|D| < 2.5); columns 3-7 move
+    # 3 to the right and end at column 7, in no candidate region.
+    disp = row_field([0, 0, 0, 3, 3, 3, 3, 3])
+    drop = instance_map(disp, num_iters=10, clamp='step', unassigned='drop')
+    keep = instance_map(disp, num_iters=10, clamp='step', unassigned='instance')
+    assert drop[0].tolist() == [1, 1, 1, 0, 0, 0, 0, 0]
+    assert keep[0].tolist() == [1, 1, 1, 2, 2, 2, 2, 2]
+    with pytest.raises(ValueError, match='unassigned'):
+        instance_map(disp, unassigned='ignore')
+    # Their CAM is walked: a second detection on the right (a wall at column 3
+    # keeps the two CAMs apart).
+    cams = torch.ones(1, 2, 8)
+    boundary = torch.zeros(2, 8)
+    boundary[:, 3] = 1.
+    kwargs = dict(boundary=boundary, displacement=disp, mode='full',
+                  num_iters=16, refine_iters=10, refine_clamp='step')
+    dets = {
+        mode: instance_labels(cams, [4], (8, 32), unassigned=mode, **kwargs)
+        for mode in ('drop', 'instance')
+    }
+    assert len(dets['drop']['masks']) == 1
+    assert dets['drop']['masks'][0][:, 20:].sum() == 0
+    assert len(dets['instance']['masks']) == 2
+    assert dets['instance']['masks'][:, :, 20:].any(0).all()
+
+
+def test_full_mode_global_normalisation():
+    # Two touching objects of two classes, the right one's CAM five times weaker.
+    h4, w4 = 12, 24
+    disp, left = two_touching_instances(h4, w4)
+    cams = torch.stack([left.float(), 0.2 * (~left).float()])
+    boundary = torch.zeros(h4, w4)
+    boundary[:, w4 // 2] = 1.
+    kwargs = dict(boundary=boundary, displacement=disp, mode='full',
+                  num_iters=32, bg_thr=0.25)
+    per_class = instance_labels(cams, [1, 7], (48, 96), **kwargs)
+    released = instance_labels(cams, [1, 7], (48, 96), norm='global', **kwargs)
+    assert sorted(per_class['labels'].tolist()) == [1, 7]
+    assert released['labels'].tolist() == [1]
 
 
 def test_fragments_score_zero_and_empty_keys():

@@ -2,7 +2,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-from mmirn.pseudo.semantic import (confusion_matrix, load_png,
+import pytest
+
+from mmirn.pseudo.semantic import (class_scores, confusion_matrix, load_png,
                                    miou_from_confusion, normalize_max,
                                    save_png, semantic_label, voc_palette)
 
@@ -45,6 +47,26 @@ def test_normalize_max_groups():
     assert normalize_max(x).flatten().tolist() == [1., 1., 1.]
     out = normalize_max(x, groups=torch.tensor([0, 0, 1])).flatten()
     assert torch.allclose(out, torch.tensor([0.5, 1., 1.]), atol=1e-4)
+
+
+def test_global_normalisation_keeps_weak_classes_weak():
+    # Class 3 peaks at 1 on the left, class 5 at 0.2 on the right (stride 4).
+    cams = torch.zeros(2, 4, 4)
+    cams[0, :, :2] = 1.
+    cams[1, :, 2:] = 0.2
+    # Per class each peak becomes 1: the right half is class 5.
+    per_class = semantic_label(cams, [3, 5], None, (16, 16), bg_thr=0.25)
+    assert (per_class[:, :4] == 4).all() and (per_class[:, -4:] == 6).all()
+    # IRN's released code divides by the maximum over all classes: 0.2 < 0.25,
+    # the right half is background.
+    released = semantic_label(cams, [3, 5], None, (16, 16), bg_thr=0.25,
+                              norm='global')
+    assert (released[:, :4] == 4).all() and (released[:, -4:] == 0).all()
+    scores = class_scores(cams, None, (16, 16), norm='global')
+    assert scores.max() == pytest.approx(1., abs=1e-4)
+    assert scores[1].max() == pytest.approx(0.2, abs=1e-4)
+    with pytest.raises(ValueError, match='norm'):
+        class_scores(cams, None, (16, 16), norm='image')
 
 
 def test_confusion_and_miou():

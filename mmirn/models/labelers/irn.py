@@ -38,6 +38,9 @@ class IRNSemanticLabeler:
         radius (int): Random-walk radius. Defaults to 5.
         beta (float): Affinity exponent. Defaults to 10.
         num_iters (int): Walk steps. Defaults to 256.
+        norm (str): ``'per_class'`` divides each walked class score by its own
+            maximum, ``'global'`` all of them by their common maximum (IRN's
+            released code). Defaults to 'per_class'.
         **label_cfg: Further options of the synthesis
             (:func:`mmirn.pseudo.semantic.class_scores`).
     """
@@ -47,10 +50,12 @@ class IRNSemanticLabeler:
                  radius: int = 5,
                  beta: float = 10.,
                  num_iters: int = 256,
+                 norm: str = 'per_class',
                  **label_cfg) -> None:
         self.bg_thr = bg_thr
         self.label_cfg = dict(
-            radius=radius, beta=beta, num_iters=num_iters, **label_cfg)
+            radius=radius, beta=beta, num_iters=num_iters, norm=norm,
+            **label_cfg)
 
     def __call__(self, sample):
         cams, keys = sample_cams(sample, 'cams_strided')
@@ -80,7 +85,8 @@ class IRNInstanceLabeler:
         mode (str): The mode of ``pred_instances``. Defaults to 'full'.
         extra_modes (Sequence[str]): Further modes. Defaults to ().
         **label_cfg: Options of ``instance_labels`` (``bg_thr``, ``cam_bg_thr``,
-            ``radius``, ``refine_iters``, ...).
+            ``radius``, ``refine_iters``, ``norm``, ``refine_clamp``,
+            ``unassigned``, ...).
     """
 
     def __init__(self,

@@ -79,13 +79,20 @@ def shift_field(field: Tensor, directions: Tensor) -> Tensor:
     return torch.stack(out, dim=2)
 
 
-def displacement_losses(displacement: Tensor, directions: Tensor,
+COORD_REDUCTIONS = ('sum', 'mean')
+
+
+def displacement_losses(displacement: Tensor,
+                        directions: Tensor,
                         pos_fg: Tensor,
-                        pos_bg: Tensor) -> Tuple[Tensor, Tensor]:
+                        pos_bg: Tensor,
+                        coord_reduction: str = 'sum') -> Tuple[Tensor, Tensor]:
     """Displacement losses L_fg (eq. 5) and L_bg (eq. 6).
 
     ``delta(i, j) = D(x_i) - D(x_j)`` must equal ``x_j - x_i`` for pairs of the same
-    instance and 0 for background pairs, measured with the L1 norm.
+    instance and 0 for background pairs, measured with the L1 norm (``'sum'``
+    over the two coordinates, as in the paper) or its half (``'mean'`` over them,
+    as IRN's released ``train_irn``).
 
     Args:
         displacement (Tensor): Displacement field (N, 2, H, W) as (dy, dx) in
@@ -93,14 +100,20 @@ def displacement_losses(displacement: Tensor, directions: Tensor,
         directions (Tensor): Offsets (dy, dx) of shape (D, 2).
         pos_fg (Tensor): Positive foreground pairs (N, D, H, W).
         pos_bg (Tensor): Positive background pairs (N, D, H, W).
+        coord_reduction (str): ``'sum'`` or ``'mean'`` over (dy, dx).
+            Defaults to 'sum'.
 
     Returns:
         tuple[Tensor]: ``L_fg`` and ``L_bg`` (scalars).
     """
+    if coord_reduction not in COORD_REDUCTIONS:
+        raise ValueError(f'coord_reduction must be one of {COORD_REDUCTIONS}, '
+                         f'got {coord_reduction!r}')
+    reduce = torch.sum if coord_reduction == 'sum' else torch.mean
     delta = displacement.unsqueeze(2) - shift_field(displacement, directions)
     target = directions.to(delta).t()[None, :, :, None, None]
-    loss_fg = masked_mean((delta - target).abs().sum(1), pos_fg)
-    loss_bg = masked_mean(delta.abs().sum(1), pos_bg)
+    loss_fg = masked_mean(reduce((delta - target).abs(), 1), pos_fg)
+    loss_bg = masked_mean(reduce(delta.abs(), 1), pos_bg)
     return loss_fg, loss_bg
 
 
@@ -135,11 +148,19 @@ class IRNLoss(nn.Module):
     labelled from the relation labels; each term is a mean over its pair set and
     an empty set contributes 0.
 
+    The defaults are the paper's plain sum. IRN's released ``train_irn`` weighs
+    ``(pos_aff + neg_aff) / 2 + (dp_fg + dp_bg) / 2`` with the displacement
+    terms averaged over both coordinates: ``coord_reduction='mean'`` and all
+    three weights 0.5 (``L_B`` is ``pos_aff + neg_aff``).
+
     Args:
         radius (int): Pair radius gamma. Defaults to 10.
         loss_weight_fg (float): Weight of L_fg. Defaults to 1.0.
         loss_weight_bg (float): Weight of L_bg. Defaults to 1.0.
         loss_weight_boundary (float): Weight of L_B. Defaults to 1.0.
+        coord_reduction (str): ``'sum'`` (the L1 norm of eq. 5, 6) or ``'mean'``
+            (released code) of the displacement error over (dy, dx).
+            Defaults to 'sum'.
         ignore_index (int): Relation label of unknown pixels. Defaults to 255.
     """
 
@@ -148,8 +169,13 @@ class IRNLoss(nn.Module):
                  loss_weight_fg: float = 1.0,
                  loss_weight_bg: float = 1.0,
                  loss_weight_boundary: float = 1.0,
+                 coord_reduction: str = 'sum',
                  ignore_index: int = 255) -> None:
         super().__init__()
+        if coord_reduction not in COORD_REDUCTIONS:
+            raise ValueError(f'coord_reduction must be one of '
+                             f'{COORD_REDUCTIONS}, got {coord_reduction!r}')
+        self.coord_reduction = coord_reduction
         self.radius = radius
         self.loss_weight_fg = loss_weight_fg
         self.loss_weight_bg = loss_weight_bg
@@ -174,7 +200,8 @@ class IRNLoss(nn.Module):
         pos_fg, pos_bg, neg = relation_pairs(labels, directions,
                                              self.ignore_index)
         loss_fg, loss_bg = displacement_losses(displacement, directions,
-                                               pos_fg, pos_bg)
+                                               pos_fg, pos_bg,
+                                               self.coord_reduction)
         affinity = boundary_affinity(boundary, self.radius)
         loss_b = boundary_loss(affinity, pos_fg, pos_bg, neg)
         return dict(

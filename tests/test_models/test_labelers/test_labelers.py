@@ -81,18 +81,24 @@ def test_irn_instance_is_instance_labels(mode):
     assert len(ins) > 0
 
 
-def test_extra_modes_share_the_semantic_walk(monkeypatch):
-    """One IRN step: semantic labels and the three instance modes, walking the CAMs
-    once for the semantic labels and cam_boundary, once for 'full'."""
-    walks = []
+@pytest.fixture
+def walks(monkeypatch):
+    """The number of maps of every walk the labellers run."""
+    counts = []
     orig = semantic_mod.walk_cams
 
     def counting(cams, *args, **kwargs):
-        walks.append(cams.shape[0])
+        counts.append(cams.shape[0])
         return orig(cams, *args, **kwargs)
 
     monkeypatch.setattr(semantic_mod, 'walk_cams', counting)
     monkeypatch.setattr(instance_mod, 'walk_cams', counting)
+    return counts
+
+
+def test_extra_modes_share_the_semantic_walk(walks):
+    """One IRN step: semantic labels and the three instance modes, walking the CAMs
+    once for the semantic labels and cam_boundary, once for 'full'."""
     labeler = ComposeLabelers(dict(
         sem=dict(type='IRNSemanticLabeler', bg_thr=0.3, num_iters=8),
         ins=dict(type='IRNInstanceLabeler', mode='full',
@@ -111,6 +117,36 @@ def test_extra_modes_share_the_semantic_walk(monkeypatch):
     IRNInstanceLabeler(mode='cam_boundary', num_iters=4)(
         IRNSemanticLabeler(num_iters=8)(_sample()))
     assert len(walks) == 2
+
+
+def test_global_norm_reaches_the_synthesis_and_is_shared(walks):
+    s = _sample()
+    got = IRNSemanticLabeler(bg_thr=0.3, num_iters=8, norm='global')(_sample())
+    want = semantic_label(s.cams_strided.data, [0, 2], s.pred_boundary.data,
+                          (H, W), num_iters=8, bg_thr=0.3, norm='global')
+    np.testing.assert_array_equal(got.pred_sem_seg.data[0].numpy(), want)
+    per_class = IRNSemanticLabeler(bg_thr=0.3, num_iters=8)(_sample())
+    assert not torch.equal(got.seg_logits.data, per_class.seg_logits.data)
+    # cam_boundary reuses the semantic walk only when both normalise alike
+    for ins_norm, num_walks in (('global', 1), ('per_class', 2)):
+        walks.clear()
+        IRNInstanceLabeler(mode='cam_boundary', num_iters=8, norm=ins_norm)(
+            IRNSemanticLabeler(num_iters=8, norm='global')(_sample()))
+        assert len(walks) == num_walks
+
+
+def test_released_code_options_reach_instance_labels():
+    opts = dict(norm='global', refine_iters=300, refine_clamp='step',
+                unassigned='instance')
+    sample = IRNInstanceLabeler(num_iters=8, bg_thr=0.3, **opts)(_sample())
+    s = _sample()
+    want = instance_labels(
+        s.cams_strided.data, [0, 2], (H, W), boundary=s.pred_boundary.data[0],
+        displacement=s.pred_displacement.data, num_iters=8, bg_thr=0.3, **opts)
+    np.testing.assert_array_equal(sample.pred_instances.masks.numpy(),
+                                  want['masks'])
+    np.testing.assert_allclose(sample.pred_instances.scores.numpy(),
+                               want['scores'])
 
 
 def test_unknown_mode():

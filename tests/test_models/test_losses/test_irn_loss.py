@@ -92,3 +92,30 @@ def test_irn_loss_gradients_move_the_right_way():
     assert grad[:, 5:7].sum() < 0
     assert (grad[:, :2] >= 0).all() and (grad[:, 10:] >= 0).all()
     assert grad[:, :2].sum() > 0
+
+
+def test_released_code_weighting():
+    # One row: fg, fg, bg, bg. Radius 2 pairs only (p, p + (0, 1)) inside the row:
+    # one P+_fg pair (0, 1), one P- pair (1, 2), one P+_bg pair (2, 3).
+    labels = torch.tensor([[[1, 1, 0, 0]]])
+    boundary = torch.full((1, 1, 1, 4), 0.25)  # every affinity 0.75
+    disp = torch.zeros(1, 2, 1, 4)
+    disp[0, 0, 0, 0] = 0.5  # dy of pixel 0: fg error (0.5, 1) against (0, 1)
+    disp[0, 1, 0, 3] = 2.  # dx of pixel 3: bg error (0, 2)
+    pos_aff = -math.log(0.75 + 1e-5)  # fg and bg pairs alike
+    neg_aff = -math.log(1 + 1e-5 - 0.75)
+    # train_irn: (pos_aff + neg_aff) / 2 + (dp_fg + dp_bg) / 2, the displacement
+    # errors averaged over (dy, dx)
+    released = (pos_aff + neg_aff) / 2 + ((0.5 + 1) / 2 + (0 + 2) / 2) / 2
+    loss = IRNLoss(radius=2, coord_reduction='mean', loss_weight_fg=0.5,
+                   loss_weight_bg=0.5, loss_weight_boundary=0.5)
+    out = loss(boundary, disp, labels)
+    assert out['loss_fg'].item() == pytest.approx(0.75 / 2)
+    assert out['loss_bg'].item() == pytest.approx(1. / 2)
+    assert sum(out.values()).item() == pytest.approx(released, rel=1e-5)
+    # The paper's plain sum: L1 norms, weights 1.
+    paper = IRNLoss(radius=2)(boundary, disp, labels)
+    assert sum(paper.values()).item() == pytest.approx(
+        pos_aff + neg_aff + 1.5 + 2, rel=1e-5)
+    with pytest.raises(ValueError, match='coord_reduction'):
+        IRNLoss(coord_reduction='max')
