@@ -2,7 +2,7 @@
 
 Usage:
     python tools/run_pipeline.py configs/pipelines/irn_toy.py [--work-dir DIR]
-        [--launcher {none,pytorch}] [--gpus N] [--only STEP ...] [--redo STEP ...]
+        [--launcher {none,pytorch}] [--gpus N] [--only STEP ...] [--redo STEP ...] [--verbose]
 
 A pipeline config lists ``steps``; each is a command a user could run alone (``tools/train.py``,
 ``tools/test.py``, a tool script). Finished steps are recorded in ``<work_dir>/pipeline/`` and
@@ -12,14 +12,18 @@ A step runs again when it is named in ``--redo`` or when a step it ``needs`` (de
 step before it) finished after it; its ``outputs`` (paths the tools would otherwise reuse)
 are then removed first, so nothing stale is kept.
 Inference steps are sharded over ``--gpus`` processes with ``torchrun`` (gloo on CPU).
+Each step's output goes to ``<work_dir>/logs/<step>.log``; the console shows one progress line
+per step (``--verbose`` streams the output instead), and the log's tail when a step fails.
 At the end a summary table is printed and saved as ``<work_dir>/summary.json``.
 """
 import argparse
+import collections
 import fcntl
 import glob
 import json
 import os
 import os.path as osp
+import re
 import shlex
 import shutil
 import signal
@@ -34,6 +38,7 @@ from mmengine.config import Config
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MANGLED = ' ,\'"[]()'  # what DictAction strips or splits on
 KILL_AFTER = 30  # seconds a stopped step gets to exit before SIGKILL
+TAIL_LINES = 40  # lines of a failed step's log printed on the console
 
 
 def parse_args(argv=None):
@@ -48,16 +53,20 @@ def parse_args(argv=None):
     parser.add_argument('--redo', nargs='+', default=(),
                         help='run these steps again even if recorded as done')
     parser.add_argument('--dry-run', action='store_true', help='print the commands only')
+    parser.add_argument('--verbose', action='store_true',
+                        help='stream the output of the steps (else one line per step)')
     return parser.parse_args(argv)
 
 
 class Pipeline:
     """Runs the steps of a pipeline config, recording what is done."""
 
-    def __init__(self, cfg, work_dir, launcher='none', gpus=1, dry_run=False):
+    def __init__(self, cfg, work_dir, launcher='none', gpus=1, dry_run=False, verbose=False):
         self.cfg = cfg
         self.work_dir = work_dir
         self.state_dir = osp.join(work_dir, 'pipeline')
+        self.log_dir = osp.join(work_dir, 'logs')
+        self.verbose = verbose
         self.launcher = launcher
         self.gpus = gpus
         self.dry_run = dry_run
@@ -182,26 +191,33 @@ class Pipeline:
             self.env_extra[step['name']] = {'MMIRN_CFG_OPTIONS': path}
         return kept
 
-    def run_command(self, name, cmd):
-        log_path = osp.join(self.state_dir, f'{name}.log')
+    def run_command(self, name, cmd, line=None):
+        """Runs a step's command, its output into its log (and to ``line``, a
+        :class:`StepLine`, or streamed to the console when there is none)."""
+        log_path = osp.join(self.log_dir, f'{name}.log')
         extra = getattr(self, 'env_extra', {}).get(name, {})
-        print(f'[pipeline] {name}: {" ".join(shlex.quote(c) for c in cmd)}', flush=True)
-        for key, value in extra.items():
-            print(f'[pipeline]   with {key}={shlex.quote(value)} (options whose paths '
-                  'have spaces / commas)', flush=True)
+        notes = [f'[pipeline]   with {key}={shlex.quote(value)} (options whose paths have '
+                 'spaces / commas)' for key, value in extra.items()]
+        if line is None:
+            print(f'[pipeline] {name}: {" ".join(shlex.quote(c) for c in cmd)}', flush=True)
+            for note in notes:
+                print(note, flush=True)
         if self.dry_run:
             return
         env = dict(os.environ, **extra)
         env['PYTHONPATH'] = REPO + os.pathsep + env.get('PYTHONPATH', '')
         env.setdefault('PYTHONUNBUFFERED', '1')
+        os.makedirs(self.log_dir, exist_ok=True)
         with open(log_path, 'a') as log:
             log.write(f'\n=== {time.strftime("%Y-%m-%d %H:%M:%S")} {" ".join(cmd)}\n')
+            log.writelines(note + '\n' for note in notes)
+            log.flush()
             # the step runs in its own process group, so that a SIGTERM / SIGINT sent to
             # the pipeline reaches the whole step (torchrun and its workers, a tool's
             # dataloader workers) once, through forward(), and nothing is orphaned
             proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, bufsize=1,
-                                    start_new_session=True)
+                                    errors='replace', start_new_session=True)
             caught = []
 
             def forward(signum, frame):
@@ -214,10 +230,19 @@ class Pipeline:
                     timer.start()
 
             handlers = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+            tail = collections.deque(maxlen=TAIL_LINES)
             try:
-                for line in proc.stdout:
-                    sys.stdout.write(line)
-                    log.write(line)
+                for text in proc.stdout:
+                    log.write(text)
+                    log.flush()
+                    # a progress bar redraws itself: keep its last state only
+                    if tail and PROGRESS_BAR.match(text) and PROGRESS_BAR.match(tail[-1]):
+                        tail.pop()
+                    tail.append(text)
+                    if line is None:
+                        sys.stdout.write(text)
+                    else:
+                        line.feed(text)
                 proc.wait()
             finally:
                 for s, h in handlers.items():
@@ -227,12 +252,21 @@ class Pipeline:
                     proc.wait()
         if caught:
             name_of = signal.Signals(caught[0]).name
+            if line is not None:
+                line.close(f'stopped ({name_of})')
             print(f'[pipeline] {name_of} received: step "{name}" was stopped (exit '
                   f'{proc.returncode}) and is not marked done; run the pipeline again to '
                   'resume it.', file=sys.stderr, flush=True)
             raise SystemExit(128 + caught[0])
         if proc.returncode != 0:
-            raise RuntimeError(
+            if line is not None:
+                line.close(f'failed (exit {proc.returncode}) after {line.elapsed()}')
+                sys.stdout.flush()
+                sys.stderr.write(f'--- last {len(tail)} lines of {log_path}:\n')
+                sys.stderr.writelines(t if t.endswith('\n') else t + '\n' for t in tail)
+                sys.stderr.write(f'--- full log: {log_path}\n')
+                sys.stderr.flush()
+            raise StepFailed(
                 f'pipeline step "{name}" failed (exit {proc.returncode}); its log is '
                 f'{log_path}. Fix the cause and run the pipeline again: finished steps are '
                 'skipped and this one resumes.')
@@ -264,12 +298,13 @@ class Pipeline:
         results = {}
         steps = self.cfg['steps']
         names = [s['name'] for s in steps]
+        width = max(len(n) for n in names)
         for name in list(only or []) + list(redo):
             if name not in names:
                 raise ValueError(f'unknown step "{name}"; the steps are {names}')
         for i, step in enumerate(steps, 1):
             name = step['name']
-            prefix = f'[pipeline] ({i}/{len(steps)}) {name}'
+            prefix = f'[{i}/{len(steps)}] {name:<{width}}  '
             previous = names[i - 2] if i > 1 else None
             if only is not None and name not in only:
                 continue
@@ -279,22 +314,36 @@ class Pipeline:
             if done and not again:
                 with open(self.done_path(name)) as f:
                     record = json.load(f)
-                print(f'{prefix}: done earlier, skipped', flush=True)
+                print(f'{prefix}done earlier, skipped', flush=True)
             else:
                 if again:
-                    print(f'{prefix}: running again ({again})', flush=True)
+                    print(f'{prefix}running again ({again})', flush=True)
                     self.clear_outputs(step)
                     if not self.dry_run:  # a kill now must not leave it 'done'
                         os.remove(self.done_path(name))
                 start = time.time()
-                self.run_command(name, self.command(step))
-                if self.dry_run:
-                    continue
-                record = dict(seconds=round(time.time() - start, 1))
-                if step.get('summary'):
-                    record['metrics'] = self.read_metrics(step)
-                self.record(name, record)
-                print(f'{prefix}: finished in {record["seconds"]:.1f} s', flush=True)
+                quiet = not (self.verbose or self.dry_run)
+                line = StepLine(prefix) if quiet else None
+                try:
+                    self.run_command(name, self.command(step), line)
+                    if self.dry_run:
+                        continue
+                    record = dict(seconds=round(time.time() - start, 1))
+                    if step.get('summary'):
+                        record['metrics'] = self.read_metrics(step)
+                    self.record(name, record)
+                except BaseException:
+                    if line is not None:  # a no-op when run_command closed it, saying why
+                        line.close(f'failed after {line.elapsed()}')
+                    raise
+                text = f'done in {format_duration(record["seconds"])}' + ''.join(
+                    f'  {key} {_fmt(record["metrics"].get(src))}'
+                    for key, src in step.get('summary', {}).items()
+                    if not isinstance(record['metrics'].get(src), (dict, list)))
+                if line is not None:
+                    line.close(text)
+                else:
+                    print(f'{prefix}{text}', flush=True)
             for key, src in step.get('summary', {}).items():
                 results[key] = record['metrics'].get(src)
             results.setdefault('seconds', {})[name] = record['seconds']
@@ -372,6 +421,136 @@ def _fmt(value):
     return f'{value:.2f}' if isinstance(value, (int, float)) else str(value)
 
 
+# ----------------------------------------------------------------------- console
+# mmengine's logger: "Iter(train) [ 120/500]  lr: ...  eta: 0:01:40  ...",
+# "Epoch(train) [3][ 10/50]  ...", "Iter(test) [50/400]    eta: 0:00:45  ..."
+PROGRESS_LOG = re.compile(
+    r'\b(Epoch|Iter)\((\w+)\)\s*(?:\[\s*(\d+)\]\s*)?\[\s*(\d+)/(\d+)\]'
+    r'(?:.*?\beta: ((?:\d+ days?, )?\d+:\d\d:\d\d))?')
+# mmengine's ProgressBar: "[>>>>      ] 40/100, 5.9 task/s, elapsed: 7s, ETA:    10s"
+PROGRESS_BAR = re.compile(r'\[[> ]*\] (\d+)/(\d+), .*?ETA:\s*(\d+)?s?')
+PROGRESS_COUNT = re.compile(r'^completed: (\d+), elapsed')  # a bar without a total
+
+
+class StepFailed(RuntimeError):
+    """A step exited non-zero (its log tail was printed already)."""
+
+
+def parse_progress(line):
+    """The progress a step's output line reports, as short text, or None.
+
+    ``Iter(train) [120/500] ... eta: 0:01:40`` gives ``'iter 120/500  ETA 0:01:40'``,
+    ``Epoch(train) [3][10/50]`` ``'epoch 3 iter 10/50'``, a val / test loop
+    ``'test 50/400  ETA 0:00:45'`` and a ``ProgressBar`` line ``'40/100  ETA 0:00:10'``.
+    """
+    match = PROGRESS_LOG.search(line)
+    if match:
+        _, mode, epoch, cur, total, eta = match.groups()
+        text = 'iter' if mode == 'train' else mode
+        if epoch is not None and mode == 'train':
+            text = f'epoch {epoch} iter'
+        text += f' {cur}/{total}'
+    else:
+        match = PROGRESS_BAR.search(line)
+        if match:
+            cur, total, eta = match.groups()
+            text = f'{cur}/{total}'
+            if eta is not None:
+                eta = format_clock(int(eta))
+        else:
+            match = PROGRESS_COUNT.search(line)
+            return f'{match.group(1)} done' if match else None
+    return f'{text}  ETA {eta}' if eta else text
+
+
+def format_clock(seconds):
+    """``100`` -> ``'0:01:40'``, as mmengine writes its ETA."""
+    minutes, secs = divmod(int(seconds), 60)
+    return f'{minutes // 60}:{minutes % 60:02d}:{secs:02d}'
+
+
+def format_duration(seconds):
+    """``83`` -> ``'1m23s'``, ``3723`` -> ``'1h02m03s'``, ``7.4`` -> ``'7s'``."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f'{hours}h{minutes:02d}m{secs:02d}s'
+    return f'{minutes}m{secs:02d}s' if minutes else f'{secs}s'
+
+
+class StepLine:
+    """The console line of a running step: its label and the progress parsed from its output.
+
+    On a terminal the line is redrawn in place (carriage return) every second and as the
+    progress changes; otherwise (a CI log, a file) a plain line is printed every
+    ``interval`` seconds. ``close(text)`` ends it with a final text (``done in 1m23s``).
+
+    Args:
+        label (str): e.g. ``'[3/7] train_irn   '``.
+        stream (file, optional): Defaults to ``sys.stdout``.
+        tty (bool, optional): Redraw in place. Defaults to ``stream.isatty()``.
+        interval (float): Seconds between plain lines. Defaults to 30.
+    """
+
+    def __init__(self, label, stream=None, tty=None, interval=30.0):
+        self.label = label
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.interval = interval
+        self.start = time.time()
+        self.shown_at = 0.0 if self.tty else self.start  # a plain line after `interval`
+        self.progress = None
+        self.drawn = False
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.ticker.start()
+
+    def elapsed(self):
+        return format_duration(time.time() - self.start)
+
+    def feed(self, text):
+        """Takes one line of the step's output."""
+        progress = parse_progress(text)
+        with self.lock:
+            changed = progress is not None and progress != self.progress
+            if changed:
+                self.progress = progress
+            wait = 0.2 if self.tty else self.interval
+            if (changed or not self.tty) and time.time() - self.shown_at >= wait:
+                self._show()
+
+    def close(self, text=None):
+        """Ends the line, with ``text`` in place of the progress; later calls do nothing."""
+        if self.stopped.is_set():
+            return
+        self.stopped.set()
+        self.ticker.join()
+        with self.lock:
+            if text is not None:
+                self._show(text)
+            if self.tty and self.drawn:
+                self.stream.write('\n')
+                self.stream.flush()
+
+    def _tick(self):
+        while not self.stopped.wait(1.0 if self.tty else max(self.interval, 1.0)):
+            with self.lock:
+                if self.tty or time.time() - self.shown_at >= self.interval:
+                    self._show()
+
+    def _show(self, text=None):
+        text = self.label + (text or self.progress or f'running {self.elapsed()}')
+        if self.tty:
+            columns = shutil.get_terminal_size((100, 24)).columns
+            self.stream.write('\r' + text[:columns - 1] + '\x1b[K')
+        else:
+            self.stream.write(text + '\n')
+        self.stream.flush()
+        self.drawn = True
+        self.shown_at = time.time()
+
+
 def _fill_parsed(value, fill):
     """Fills the vars of the strings in a ``DictAction``-parsed value."""
     if isinstance(value, str):
@@ -418,8 +597,11 @@ def main(argv=None):
     work_dir = osp.abspath(args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0]))
     lock = None if args.dry_run else lock_work_dir(work_dir)  # noqa: F841 (held open)
-    pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run)
-    pipeline.run(args.only, args.redo)
+    pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run, args.verbose)
+    try:
+        pipeline.run(args.only, args.redo)
+    except StepFailed as e:  # its log tail is on the console: no traceback
+        raise SystemExit(f'[pipeline] error: {e}')
 
 
 if __name__ == '__main__':
