@@ -45,6 +45,7 @@ def test_mine_relations(tmp_path, crf):
     args = [str(img_dir), str(cam_dir), str(out)] + ([] if crf else ['--no-crf'])
     log = _run('mine_relations.py', *args)
     assert '3 written' in log
+    assert '3/3' in log and 'ETA' in log  # mmengine's progress bar
     for i in range(3):
         label = np.array(Image.open(out / f'im{i}.png'))
         assert label.shape == (32, 48) and label.dtype == np.uint8
