@@ -4,7 +4,9 @@ boundary map | instance labels | class labels.
 Runs the IRNet of CONFIG / CHECKPOINT on the first ``--num`` images of the config's test
 split (or the ids of ``--ids``) and reads the saved CAMs and pseudo labels of those images.
 Writes ``<out>/<img_id>.png`` per image and ``<out>/figure9.png`` (the first
-``--grid-rows`` images in one grid, 4 by default).
+``--grid-rows`` images in one grid, 4 by default). The panels are drawn by a
+``WSSSVisualizer``; with ``--vis-dir DIR`` they also go to the vis backends of the config's
+``visualizer`` (``DIR/vis_data``: ``LocalVisBackend`` PNGs, TensorBoard events, ...).
 
 Example::
 
@@ -30,7 +32,7 @@ from mmirn.pseudo import atomic_write, cam_path, load_cams
 from mmirn.pseudo.semantic import load_png
 from mmirn.registry import DATASETS, MODELS
 from mmirn.utils import load_tool_config, register_all_modules
-from mmirn.visualization import draw_irn_grid, irn_tiles
+from mmirn.visualization import build_wsss_visualizer
 
 
 def parse_args(argv=None):
@@ -53,6 +55,9 @@ def parse_args(argv=None):
         '--max-norm', type=float,
         help='displacement length (stride-4 pixels) of full colour; defaults to a '
         'quarter of the shorter side of the stride-4 field')
+    parser.add_argument(
+        '--vis-dir',
+        help='also send the panels to the vis backends of the config (in DIR/vis_data)')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
@@ -115,7 +120,7 @@ def write_png(path, rgb):
     atomic_write(path, lambda f: f.write(data.tobytes()), suffix='.png')
 
 
-def draw_one(model, dataset, index, img_id, args):
+def draw_one(visualizer, model, dataset, index, img_id, args):
     """The six tiles of one image."""
     data = pseudo_collate([dataset[index]])
     with torch.no_grad():
@@ -123,7 +128,7 @@ def draw_one(model, dataset, index, img_id, args):
     paths = input_paths(args, img_id)
     img = mmcv.imread(sample.img_path, channel_order='rgb')
     cams = load_cams(paths['cams'])['high_res'].astype(np.float32)
-    return irn_tiles(
+    return visualizer.irn_tiles(
         img, cams,
         sample.pred_displacement.data.cpu().numpy(),
         sample.pred_boundary.data.cpu().numpy(),
@@ -143,15 +148,17 @@ def main(argv=None):
     indices, ids = choose_samples(dataset, args.ids, args.num)
     check_inputs(args, ids)
     model = build_model(cfg, args.checkpoint, args.device)
+    visualizer = build_wsss_visualizer(cfg.get('visualizer'), args.vis_dir)
     rows = []
     for index, img_id in zip(indices, ids):
-        tiles = draw_one(model, dataset, index, img_id, args)
+        tiles = draw_one(visualizer, model, dataset, index, img_id, args)
         out = osp.join(args.out, f'{img_id}.png')
-        write_png(out, draw_irn_grid([tiles]))
+        write_png(out, visualizer.add_irn_panel(img_id, [tiles]))
         print(out, flush=True)
         rows.append(tiles)
     grid = osp.join(args.out, 'figure9.png')
-    write_png(grid, draw_irn_grid(rows[:args.grid_rows], args.tile_size))
+    write_png(grid, visualizer.add_irn_panel('figure9', rows[:args.grid_rows],
+                                             args.tile_size))
     print(f'{grid} ({min(len(rows), args.grid_rows)} rows)')
 
 

@@ -45,6 +45,7 @@ def test_mine_relations(tmp_path, crf):
     args = [str(img_dir), str(cam_dir), str(out)] + ([] if crf else ['--no-crf'])
     log = _run('mine_relations.py', *args)
     assert '3 written' in log
+    assert '3/3' in log and 'ETA' in log  # mmengine's progress bar
     for i in range(3):
         label = np.array(Image.open(out / f'im{i}.png'))
         assert label.shape == (32, 48) and label.dtype == np.uint8
@@ -73,6 +74,19 @@ def test_visualize_cams(tmp_path):
     out = tmp_path / 'panels'
     _run('visualize_cams.py', str(img_dir), str(cam_dir), str(out),
          '--relation-dir', str(rel), '--classes', 'a', 'b')
+    assert sorted(os.listdir(out)) == ['im0.png', 'im1.png']
     panel = np.array(Image.open(out / 'im0.png'))
     # image | CAM | relations, each 48 wide, with a caption strip on top
     assert panel.shape[1] == 3 * 48 and panel.shape[0] > 32
+    top = panel.shape[0] - 32
+    # jet red (128, 0, 0) half over the (JPEG) red square (230, 40, 40)
+    assert np.abs(panel[top + 16, 48 + 16].astype(int) - (179, 20, 20)).max() <= 3
+    # --vis-dir: the same panels reach the LocalVisBackend of --config's visualizer
+    out2, vis_dir = tmp_path / 'panels2', tmp_path / 'vis'
+    _run('visualize_cams.py', str(img_dir), str(cam_dir), str(out2),
+         '--relation-dir', str(rel), '--classes', 'a', 'b', '--config',
+         str(ROOT / 'configs' / '_base_' / 'default_runtime.py'), '--vis-dir', str(vis_dir))
+    assert sorted(os.listdir(out2)) == ['im0.png', 'im1.png']
+    local = vis_dir / 'vis_data' / 'vis_image' / 'im0_0.png'
+    np.testing.assert_array_equal(np.array(Image.open(local)), panel)
+    np.testing.assert_array_equal(np.array(Image.open(out2 / 'im0.png')), panel)

@@ -91,10 +91,12 @@ def test_synthetic_round_trip_and_cli(tmp_path):
         save_png(sem, str(cls_dir / f'im{n}.png'))
         truth[n + 1] = (inst, sem)
     out = tmp_path / 'out.json'
-    subprocess.run([
+    proc = subprocess.run([
         sys.executable, str(SCRIPT), str(tmp_path), '--instance-dir', 'inst',
         '--class-dir', 'cls', '--out', str(out)
-    ], check=True, cwd=ROOT, env={'PYTHONPATH': str(ROOT), 'PATH': ''})
+    ], check=True, cwd=ROOT, env={'PYTHONPATH': str(ROOT), 'PATH': ''},
+        capture_output=True, text=True)
+    assert '3/3' in proc.stdout and 'ETA' in proc.stdout  # mmengine's progress bar
     coco = json.loads(out.read_text())
     load_png = _tool().load_png
     for image_id, (inst, sem) in truth.items():  # the PNGs hold the indices

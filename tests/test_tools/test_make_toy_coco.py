@@ -35,6 +35,14 @@ def root(tmp_path_factory):
     return out
 
 
+def test_progress(tmp_path, capsys):
+    toy.generate(str(tmp_path), num_train=2, num_val=1, min_size=32, max_size=32)
+    out = capsys.readouterr().out
+    # one progress bar a split, then its counts
+    assert '2/2' in out and '1/1' in out and 'ETA' in out
+    assert "train2014: {'images': 2" in out
+
+
 def test_layout_and_json(root):
     assert len(toy.CLASSES) == 15 and len(set(toy.CLASSES)) == 15
     coco = COCO(str(root / 'annotations' / 'instances_train2014.json'))

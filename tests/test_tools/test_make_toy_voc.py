@@ -35,6 +35,16 @@ def small_root(tmp_path_factory):
     return root
 
 
+def test_progress(tmp_path, capsys):
+    toy.generate(str(tmp_path / 'VOC2012'), workers=1, num_train=2, num_val=1,
+                 min_size=32, max_size=32)
+    out = capsys.readouterr().out
+    assert '3/3' in out and 'ETA' in out  # mmengine's progress bar
+    toy.generate(str(tmp_path / 'quiet'), workers=1, verbose=False, num_train=1,
+                 num_val=1, min_size=32, max_size=32)
+    assert capsys.readouterr().out == ''
+
+
 def _names(root, split):
     text = (root / 'ImageSets' / 'Segmentation' / f'{split}.txt').read_text()
     return text.split()
@@ -244,7 +254,7 @@ def test_cli_with_grid(tmp_path):
            '--workers', '1', '--grid', str(grid)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True,
                          env=dict(os.environ, PYTHONWARNINGS='ignore'))
-    assert '4/4 images' in out.stdout
+    assert '4/4' in out.stdout and 'ETA' in out.stdout  # mmengine's progress bar
     assert len(_names(root, 'train')) == 3
     img = Image.open(grid)
     assert img.format == 'PNG' and img.size[0] > 3 * 64

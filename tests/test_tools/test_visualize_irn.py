@@ -123,3 +123,19 @@ def test_ids_file_and_missing_inputs(setup, capsys):
     args[1] = str(bad)
     with pytest.raises(SystemExit, match='cannot load .*bad.pth'):
         tool.main(args)
+
+
+def test_vis_dir_sends_panels_to_backends(setup):
+    """--vis-dir: the same panels also reach the config's LocalVisBackend."""
+    tool = _load('visualize_irn', ROOT / 'tools' / 'visualize_irn.py')
+    ids_file = setup['tmp'] / 'ids_vis.txt'
+    first = setup['ids'][0]
+    ids_file.write_text(f'{first}\n')
+    out, vis_dir = setup['tmp'] / 'out_vis', setup['tmp'] / 'vis'
+    tool.main(_args(setup, out, '--ids', str(ids_file), '--vis-dir', str(vis_dir)))
+    assert sorted(os.listdir(out)) == ['figure9.png', f'{first}.png']
+    images = vis_dir / 'vis_data' / 'vis_image'
+    assert sorted(os.listdir(images)) == sorted([f'{first}_0.png', 'figure9_0.png'])
+    for name, local in ((first, f'{first}_0.png'), ('figure9', 'figure9_0.png')):
+        np.testing.assert_array_equal(np.array(Image.open(images / local)),
+                                      np.array(Image.open(out / f'{name}.png')))

@@ -1,12 +1,21 @@
-"""IRN Figure 9 panels (mmirn.visualization.irn_panel) from synthetic arrays."""
+"""IRN Figure 9 panels (WSSSVisualizer.irn_tiles, draw_irn_grid) from synthetic arrays."""
 import numpy as np
 import pytest
 
 from mmirn.pseudo import voc_palette
-from mmirn.visualization import (IRN_COLUMNS, colour_wheel, draw_irn_grid,
-                                 draw_irn_panel, irn_tiles)
+from mmirn.visualization import (IRN_COLUMNS, build_wsss_visualizer,
+                                 colour_wheel, draw_irn_grid)
 
 H, W = 24, 32
+_VIS = build_wsss_visualizer(name='test_irn_panel')
+
+
+def irn_tiles(*args, **kwargs):
+    return _VIS.irn_tiles(*args, **kwargs)
+
+
+def draw_irn_panel(*args):
+    return draw_irn_grid([irn_tiles(*args)])
 
 
 def _inputs():

@@ -21,10 +21,12 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 from typing import List, Optional, Sequence
 
 import numpy as np
 import pycocotools.mask as mask_util
+from mmengine.utils import track_iter_progress
 from PIL import Image
 
 VOC_FG = ('aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car',
@@ -94,9 +96,15 @@ def pngs_to_coco(img_ids: Sequence[str],
                  class_dir: str,
                  classes: Sequence[str] = VOC_FG,
                  img_suffix: str = '.jpg',
-                 ignore_as_crowd: bool = False) -> dict:
-    """A COCO dataset dict of the instance / class PNGs of ``img_ids``."""
+                 ignore_as_crowd: bool = False,
+                 progress: bool = False) -> dict:
+    """A COCO dataset dict of the instance / class PNGs of ``img_ids``.
+
+    With ``progress``, a progress bar (with an ETA) goes to stdout.
+    """
     images, anns = [], []
+    if progress:
+        img_ids = track_iter_progress(list(img_ids), file=sys.stdout)
     for i, img_id in enumerate(img_ids):
         inst = load_png(osp.join(instance_dir, f'{img_id}.png'))
         sem = load_png(osp.join(class_dir, f'{img_id}.png'))
@@ -146,7 +154,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         with open(args.classes_file) as f:
             classes = [line.strip() for line in f if line.strip()]
     coco = pngs_to_coco(ids, inst_dir, cls_dir, classes, args.img_suffix,
-                        ignore_as_crowd=args.ignore_as_crowd)
+                        ignore_as_crowd=args.ignore_as_crowd, progress=True)
     if osp.dirname(args.out):
         os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:

@@ -31,6 +31,7 @@ import sys
 from io import BytesIO
 
 import numpy as np
+from mmengine.utils import track_iter_progress
 from PIL import Image
 
 
@@ -134,7 +135,10 @@ def generate(out_dir, num_train=400, num_val=100, seed=0, min_size=160,
         os.makedirs(osp.join(out_dir, split), exist_ok=True)
         images, annotations = [], []
         n_empty = n_crowd = 0
-        for index in range(num):
+        indices = range(num)
+        if verbose:
+            indices = track_iter_progress(indices, file=sys.stdout)
+        for index in indices:
             img, objects = make_image(seed, split, index, min_size,
                                       max_size)
             h, w = img.shape[:2]

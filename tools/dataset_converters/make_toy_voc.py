@@ -37,11 +37,13 @@ import multiprocessing
 import os
 import os.path as osp
 import re
+import sys
 import time
 import xml.etree.ElementTree as ET
 from io import BytesIO
 
 import numpy as np
+from mmengine.utils import ProgressBar
 from PIL import Image, ImageDraw
 
 CLASSES = ('stripes', 'checks', 'dots', 'rings', 'zigzag')
@@ -675,7 +677,7 @@ def generate(out_dir, num_train=400, num_val=100, seed=0, min_size=160,
         void_border (int): Void band width on outlines. Defaults to 0.
         workers (int): Worker processes; 0 or 1 runs in-process.
             Defaults to 2.
-        verbose (bool): Print progress. Defaults to True.
+        verbose (bool): Show progress (with an ETA). Defaults to True.
 
     Returns:
         bool: True if images were generated, False if the output was
@@ -697,25 +699,25 @@ def generate(out_dir, num_train=400, num_val=100, seed=0, min_size=160,
     jobs = [(out_dir, split, i, opts)
             for split, num in zip(SPLITS, (num_train, num_val))
             for i in range(num)]
-    start = time.time()
     load_photos()  # once here; forked workers inherit them
     results = []
-    step = max(1, len(jobs) // 10)
     if workers > 1:
         pool = multiprocessing.get_context().Pool(workers)
         it = pool.imap(_generate_one, jobs, chunksize=4)
     else:
         pool, it = None, map(_generate_one, jobs)
+    progress = ProgressBar(len(jobs), file=sys.stdout) if verbose else None
     try:
-        for i, res in enumerate(it, 1):
+        for res in it:
             results.append(res)
-            if verbose and (i % step == 0 or i == len(jobs)):
-                print(f'[make_toy_voc] {i}/{len(jobs)} images '
-                      f'({time.time() - start:.1f}s)', flush=True)
+            if progress is not None:
+                progress.update()
     finally:
         if pool is not None:
             pool.close()
             pool.join()
+    if progress is not None:
+        print(flush=True)  # end the progress bar's line
     _remove_stale(out_dir, {name for _, name, _ in results})
     _write_lists(out_dir, results)
     _write_atomic(osp.join(out_dir, 'classes.txt'),
