@@ -5,7 +5,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope, init_default_scope
 
 import mmirn.models  # noqa: F401
-from mmirn.registry import MODELS
+from mmirn.registry import MODELS, TASK_UTILS
 from mmirn.structures import WSSSDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -40,6 +40,22 @@ def test_voc_setting():
     model = _build(cfg.model)
     assert model.cam_head.memory.bank.shape == (20, 500, 512)
     assert model.cam_head.aggregation.centroids.shape == (200, 512)
+
+
+def test_saliency_labels_variant():
+    cfg = _cfg('rca/rca_vgg16_1xb8-30e_voc12aug-368x368_saliency-labels.py')
+    base = _cfg('rca/rca_vgg16_1xb8-30e_voc12aug-368x368.py')
+    assert 'labeler' not in base.model  # no saliency by default
+    assert 'saliency_path' not in base.test_dataloader.dataset.data_prefix
+    assert cfg.model.labeler.type == 'SaliencyCAMLabeler'
+    assert cfg.test_dataloader.dataset.data_prefix.saliency_path == 'saliency_map'
+    pack = cfg.test_dataloader.dataset.pipeline[-1]
+    assert pack.type == 'PackWSSSInputs' and 'saliency_path' in pack.meta_keys
+    assert set(cfg.default_hooks.writer.out_dirs) == {'cams', 'sem'}
+    assert 'saliency-labels' in cfg.default_hooks.writer.out_dirs.cams
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        assert TASK_UTILS.build(cfg.model.labeler).cam_field == 'pred_cams'
 
 
 def test_toy_model_trains_one_step():

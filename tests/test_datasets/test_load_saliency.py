@@ -69,3 +69,24 @@ def test_bad_files_are_named(tmp_path):
                    img=np.zeros((4, 5, 3), np.uint8), img_path='x.jpg')
     with pytest.raises(ValueError, match=r'small.png has size \(4, 4\).*\(4, 5\)'):
         LoadSaliency()(results)
+
+
+def test_saliency_reaches_the_labeller(tiny_voc, tmp_path):
+    """The saliency variant's route: saliency_path in the metainfo -> labeller."""
+    import torch
+    from mmengine.structures import PixelData
+
+    from mmirn.models.labelers import SaliencyCAMLabeler
+    sal = np.zeros((H, W), np.uint8)
+    sal[:, W // 2:] = 255
+    _save(tmp_path / 'sal' / 'a.png', sal)
+    meta_keys = ('img_path', 'saliency_path', 'ori_shape', 'img_shape')
+    ds = _dataset(tiny_voc, tmp_path / 'sal', [
+        dict(type='LoadImageFromFileChecked'),
+        dict(type='PackWSSSInputs', meta_keys=meta_keys)])
+    sample = ds[0]['data_samples']
+    sample.pred_cams = PixelData(data=torch.full((1, H, W), 0.5),
+                                 metainfo=dict(cam_keys=torch.tensor([2])))
+    lab = SaliencyCAMLabeler(cam_field='pred_cams', cam_thr=0.4, crf=False)
+    out = lab(sample).pred_sem_seg.data[0]
+    assert (out[:, :W // 2] == 0).all() and (out[:, W // 2:] == 3).all()
