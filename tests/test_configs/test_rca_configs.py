@@ -78,8 +78,16 @@ def test_rca_pipeline_steps():
     assert names[:6] == ['toy_data', 'train_cam', 'cams', 'relations',
                          'train_irn', 'pseudo_labels']
     rca = {s['name']: s for s in cfg.steps if s['name'].startswith('rca_')}
-    assert set(rca) == {'rca_train_cam', 'rca_cams', 'rca_relations',
-                        'rca_train_irn', 'rca_pseudo_labels'}
+    assert set(rca) == {'rca_train_cam', 'rca_bank_plot', 'rca_cams',
+                        'rca_relations', 'rca_train_irn', 'rca_pseudo_labels'}
+    # the bank figure follows the RCA training; the CAM inference does not wait for it
+    assert names.index('rca_bank_plot') == names.index('rca_train_cam') + 1
+    plot = rca['rca_bank_plot']
+    assert plot['cmd'][:2] == ['tools/analysis_tools/plot_rca_bank.py', '{rca_ckpt}']
+    assert plot['outputs'] == ['{work_dir}/rca_report/bank.png']
+    assert plot['needs'] == ['rca_train_cam']
+    assert rca['rca_cams']['needs'] == ['rca_train_cam']
+    assert osp.isfile(osp.join(ROOT, plot['cmd'][0]))
     assert '{rca_config}' in rca['rca_train_cam']['cmd']
     assert rca['rca_cams']['summary']['rca_cam_miou'] == 'cam/mIoU'
     assert rca['rca_pseudo_labels']['summary']['rca_sem_miou'] == 'sem/mIoU'
