@@ -47,6 +47,18 @@ for _s in _irn:
     if _s['name'] == 'train_cam':
         _r['needs'] = ['toy_data']  # not the plain pipeline's last step
     _rca.append(_r)
+# RCA's memory bank after training (report figure): the last checkpoint's bank slots
+# projected to 2-D (PCA) and coloured by class, with the K-means centroids; the step's
+# log prints each class's fill rate. The CAM inference does not wait for it.
+_bank_plot = dict(
+    name='rca_bank_plot',
+    cmd=['tools/analysis_tools/plot_rca_bank.py', '{rca_ckpt}', '--out',
+         '{work_dir}/rca_report/bank.png', '--dataset', 'ToyVOCClsDataset'],
+    outputs=['{work_dir}/rca_report/bank.png'],
+    needs=['rca_train_cam'])
+_at = [s['name'] for s in _rca].index('rca_train_cam') + 1
+_rca[_at]['needs'] = ['rca_train_cam']
+_rca.insert(_at, _bank_plot)
 steps = _irn + _rca
 comparison_rows = {
     'CAM (cam_r18, best bg threshold)': 'cam_miou',

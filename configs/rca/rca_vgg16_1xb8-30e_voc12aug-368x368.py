@@ -13,7 +13,8 @@
 # code pools a conv-BN-ReLU-conv projection of them), the InfoNCE denominator
 # sums over all slots (released: each positive against the negatives), one
 # bias-free 1 x 1 final classifier on [F, F'] (released: a 1 x 1 fusion conv and
-# three 3 x 3 convs per class), and no saliency / CRF in the labels.
+# three 3 x 3 convs per class), and no saliency / CRF in the labels (the
+# _saliency-labels variant adds them).
 _base_ = ['../cam/cam_r50_1xb16-5e_voc12aug-512x512.py']
 crop_size = (368, 368)
 data_preprocessor = dict(size=crop_size)

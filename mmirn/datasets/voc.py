@@ -66,15 +66,17 @@ class VOCClsDataset(BaseSegDataset):
     the foreground classes ``classes[1:]``), ``label_ids`` (sorted foreground indices)
     and, when the prefixes are set, ``seg_map_path``, ``ins_map_path`` and
     ``relation_path`` (``<relation_path>/<id>.png``; it may not exist yet, a later
-    pipeline step writes it) and ``cam_path`` (``<cam_path>/<id>.npz``, read by
-    ``LoadCAMs``).
+    pipeline step writes it), ``cam_path`` (``<cam_path>/<id>.npz``, read by
+    ``LoadCAMs``) and ``saliency_path`` (``<saliency_path>/<id>.png``, an
+    optional saliency map read by ``LoadSaliency``).
 
     Args:
         ann_file (str): List file of image ids, one per line.
         data_prefix (dict): Folders relative to ``data_root``: ``img_path``,
             ``xml_path``, and optionally ``seg_map_path`` (``SegmentationClass`` or
             ``SegmentationClassAug``), ``ins_map_path`` (``SegmentationObject``) and
-            ``relation_path`` and ``cam_path``; a None value leaves the entry out.
+            ``relation_path``, ``cam_path`` and ``saliency_path``; a None value
+            leaves the entry out.
             Defaults to ``dict(img_path='JPEGImages', xml_path='Annotations')``.
         use_difficult (bool): Whether objects marked difficult give labels.
             Defaults to True.
@@ -223,6 +225,9 @@ class VOCClsDataset(BaseSegDataset):
                                                  img_id + '.png')
             if 'cam_path' in prefix:
                 info['cam_path'] = osp.join(prefix['cam_path'], img_id + '.npz')
+            if 'saliency_path' in prefix:
+                info['saliency_path'] = osp.join(prefix['saliency_path'],
+                                                 img_id + '.png')
             data_list.append(info)
         if num_empty:
             print_log(

@@ -5,7 +5,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope, init_default_scope
 
 import mmirn.models  # noqa: F401
-from mmirn.registry import MODELS
+from mmirn.registry import MODELS, TASK_UTILS
 from mmirn.structures import WSSSDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -42,6 +42,22 @@ def test_voc_setting():
     assert model.cam_head.aggregation.centroids.shape == (200, 512)
 
 
+def test_saliency_labels_variant():
+    cfg = _cfg('rca/rca_vgg16_1xb8-30e_voc12aug-368x368_saliency-labels.py')
+    base = _cfg('rca/rca_vgg16_1xb8-30e_voc12aug-368x368.py')
+    assert 'labeler' not in base.model  # no saliency by default
+    assert 'saliency_path' not in base.test_dataloader.dataset.data_prefix
+    assert cfg.model.labeler.type == 'SaliencyCAMLabeler'
+    assert cfg.test_dataloader.dataset.data_prefix.saliency_path == 'saliency_map'
+    pack = cfg.test_dataloader.dataset.pipeline[-1]
+    assert pack.type == 'PackWSSSInputs' and 'saliency_path' in pack.meta_keys
+    assert set(cfg.default_hooks.writer.out_dirs) == {'cams', 'sem'}
+    assert 'saliency-labels' in cfg.default_hooks.writer.out_dirs.cams
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        assert TASK_UTILS.build(cfg.model.labeler).cam_field == 'pred_cams'
+
+
 def test_toy_model_trains_one_step():
     cfg = _cfg('rca/rca_r18_1xb8-30e_toyvoc-128x128.py')
     plain = _cfg('cam/cam_r18_1xb8-30e_toyvoc-128x128.py')
@@ -62,8 +78,16 @@ def test_rca_pipeline_steps():
     assert names[:6] == ['toy_data', 'train_cam', 'cams', 'relations',
                          'train_irn', 'pseudo_labels']
     rca = {s['name']: s for s in cfg.steps if s['name'].startswith('rca_')}
-    assert set(rca) == {'rca_train_cam', 'rca_cams', 'rca_relations',
-                        'rca_train_irn', 'rca_pseudo_labels'}
+    assert set(rca) == {'rca_train_cam', 'rca_bank_plot', 'rca_cams',
+                        'rca_relations', 'rca_train_irn', 'rca_pseudo_labels'}
+    # the bank figure follows the RCA training; the CAM inference does not wait for it
+    assert names.index('rca_bank_plot') == names.index('rca_train_cam') + 1
+    plot = rca['rca_bank_plot']
+    assert plot['cmd'][:2] == ['tools/analysis_tools/plot_rca_bank.py', '{rca_ckpt}']
+    assert plot['outputs'] == ['{work_dir}/rca_report/bank.png']
+    assert plot['needs'] == ['rca_train_cam']
+    assert rca['rca_cams']['needs'] == ['rca_train_cam']
+    assert osp.isfile(osp.join(ROOT, plot['cmd'][0]))
     assert '{rca_config}' in rca['rca_train_cam']['cmd']
     assert rca['rca_cams']['summary']['rca_cam_miou'] == 'cam/mIoU'
     assert rca['rca_pseudo_labels']['summary']['rca_sem_miou'] == 'sem/mIoU'

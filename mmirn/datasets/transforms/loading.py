@@ -372,3 +372,84 @@ class LoadCAMs(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(with_high_res={self.with_high_res}, '
                 f'num_classes={self.num_classes})')
+
+
+def read_saliency(filename: str,
+                  shape=None,
+                  backend_args: Optional[dict] = None) -> np.ndarray:
+    """Read a saliency PNG (grey, 0-255) as uint8 [H, W] at its own bit depth.
+
+    The one reader of saliency maps (:class:`LoadSaliency` and
+    :class:`~mmirn.models.labelers.SaliencyCAMLabeler`). A missing, undecodable or
+    multi-channel file, values outside 0-255 (a 16-bit map is not rescaled) and,
+    with ``shape``, a size other than the image's are errors naming the file.
+
+    Args:
+        filename (str): The saliency map.
+        shape (tuple, optional): (H, W) of its image. Defaults to None.
+        backend_args (dict, optional): mmengine file backend arguments.
+            Defaults to None.
+    """
+    try:
+        img_bytes = fileio.get(filename, backend_args=backend_args)
+    except FileNotFoundError as e:
+        raise FileNotFoundError(f'Saliency map not found: {filename}') from e
+    try:
+        sal = mmcv.imfrombytes(img_bytes, flag='unchanged', backend='pillow')
+    except Exception as e:  # PIL raises several types on bad data
+        raise ValueError(f'Cannot read saliency map {filename}: {e}') from e
+    if sal is None or (sal.ndim != 2 and sal.shape[-1] != 1):
+        raise ValueError(f'Saliency map {filename} is not a single-channel '
+                         f'(grey) image')
+    sal = sal.reshape(sal.shape[:2])
+    if sal.dtype == np.bool_ or not np.issubdtype(sal.dtype, np.integer):
+        raise ValueError(f'Saliency map {filename} holds {sal.dtype} values, '
+                         'not 0-255 grey levels')
+    if sal.size and (sal.min() < 0 or sal.max() > 255):
+        raise ValueError(
+            f'Saliency map {filename} ({sal.dtype}) holds values from '
+            f'{int(sal.min())} to {int(sal.max())}, not 0-255')
+    if shape is not None and tuple(sal.shape) != tuple(shape[:2]):
+        raise ValueError(f'Saliency map {filename} has size {tuple(sal.shape)} '
+                         f'but its image has {tuple(shape[:2])}')
+    return sal.astype(np.uint8)
+
+
+@TRANSFORMS.register_module()
+class LoadSaliency(BaseTransform):
+    """Load an image's saliency map (``results['saliency_path']``).
+
+    The datasets list ``saliency_path`` (``<data_prefix.saliency_path>/<id>.png``)
+    when the prefix is set; RCA's released labels take the background from such
+    an off-the-shelf saliency map (see
+    :class:`~mmirn.models.labelers.SaliencyCAMLabeler`). The map is read by
+    :func:`read_saliency` and checked against the image size (``img``, else
+    ``ori_shape``).
+
+    Added keys: ``saliency`` (uint8 [H, W], 0-255), also added to
+    ``seg_fields`` so that geometric transforms move it with the image.
+
+    Args:
+        backend_args (dict, optional): mmengine file backend arguments.
+            Defaults to None.
+    """
+
+    def __init__(self, backend_args: Optional[dict] = None) -> None:
+        self.backend_args = backend_args
+
+    def transform(self, results: dict) -> dict:
+        if 'saliency_path' not in results:
+            raise KeyError(
+                'LoadSaliency needs `saliency_path` in the data info: set '
+                '`data_prefix.saliency_path` of the dataset to the saliency folder')
+        shape = results['img'].shape[:2] if 'img' in results else results.get(
+            'ori_shape')
+        results['saliency'] = read_saliency(results['saliency_path'], shape,
+                                            self.backend_args)
+        results.setdefault('seg_fields', [])
+        if 'saliency' not in results['seg_fields']:
+            results['seg_fields'].append('saliency')
+        return results
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(backend_args={self.backend_args})'

@@ -9,3 +9,4 @@ from .cam_threshold import CAMThresholdLabeler  # noqa: F401
 from .compose import ComposeLabelers  # noqa: F401
 from .irn import IRNInstanceLabeler, IRNSemanticLabeler  # noqa: F401
 from .psa import PSALabeler  # noqa: F401
+from .saliency import SaliencyCAMLabeler  # noqa: F401
