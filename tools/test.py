@@ -4,6 +4,7 @@ import os
 
 import torch
 from mmengine.config import DictAction
+from mmengine.dist import barrier
 from mmengine.runner import Runner
 
 from mmirn.utils import (check_checkpoint_fits, claim_output_dirs, load_tool_config,
@@ -77,6 +78,7 @@ def main():
                           write=int(os.environ.get('RANK', '0')) == 0)
     except (ValueError, OSError) as e:
         raise SystemExit(f'error: {e}')
+    barrier()  # no rank writes before rank 0 has claimed (and cleaned) the folders
     runner.test()
     # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort
     # ("terminate called without an active exception") and fail a finished run

@@ -14,6 +14,8 @@ from typing import Dict, Optional, Tuple, Union
 
 import numpy as np
 
+from mmirn.utils.file_faults import name_path_in_os_errors
+
 ArrayLike = Union[np.ndarray, 'torch.Tensor']  # noqa: F821
 
 
@@ -40,7 +42,9 @@ def atomic_write(path: str, write_fn, suffix: str = '') -> None:
     """Write a file atomically: into a temp file of the same directory, then rename.
 
     A reader (or a resumed run) never sees a truncated file: either the old state (no
-    file) or the complete new one.
+    file) or the complete new one. The temp file of a killed write is removed by the
+    next run (:func:`mmirn.utils.remove_temp_files`); an ``OSError`` naming no file
+    (a full disk) is re-raised naming ``path``.
 
     Args:
         path (str): Final file path.
@@ -50,10 +54,11 @@ def atomic_write(path: str, write_fn, suffix: str = '') -> None:
     """
     out_dir = osp.dirname(osp.abspath(path))
     os.makedirs(out_dir, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f'.{osp.basename(path)}.', suffix=f'.tmp{suffix}', dir=out_dir)
+    with name_path_in_os_errors(path):
+        fd, tmp = tempfile.mkstemp(
+            prefix=f'.{osp.basename(path)}.', suffix=f'.tmp{suffix}', dir=out_dir)
     try:
-        with os.fdopen(fd, 'wb') as f:
+        with name_path_in_os_errors(path), os.fdopen(fd, 'wb') as f:
             write_fn(f)
             f.flush()
             os.fsync(f.fileno())

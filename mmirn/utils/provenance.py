@@ -13,6 +13,8 @@ import os
 import os.path as osp
 import shutil
 
+from .file_faults import name_path_in_os_errors, remove_temp_files
+
 PROVENANCE = '.provenance.json'  # hidden: globs of the folder's files skip it
 
 
@@ -41,7 +43,8 @@ def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True):
 
     A folder whose ``.provenance.json`` names another checkpoint sha256 raises
     ``ValueError`` naming both, unless ``redo``: then the folder is emptied. ``write``
-    (rank 0 only, in a distributed run) writes the record. Returns the record.
+    (rank 0 only, in a distributed run) writes the record and removes the temp files
+    of writes killed in an earlier run (before the run writes). Returns the record.
     """
     record = dict(checkpoint=osp.abspath(checkpoint), sha256=file_sha256(checkpoint),
                   config=osp.abspath(config) if config else None)
@@ -65,8 +68,9 @@ def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True):
                     shutil.rmtree(d)
         if write:
             os.makedirs(d, exist_ok=True)
+            remove_temp_files(d)  # of writes killed in an earlier run
             tmp = path + '.tmp'
-            with open(tmp, 'w') as f:
+            with name_path_in_os_errors(tmp), open(tmp, 'w') as f:
                 json.dump(record, f, indent=2)
             os.replace(tmp, path)
     return record

@@ -8,6 +8,7 @@ from mmengine.hooks import CheckpointHook
 
 from mmirn.pseudo.cam_io import atomic_write
 from mmirn.registry import HOOKS
+from mmirn.utils.file_faults import name_path_in_os_errors, remove_temp_files
 
 
 @HOOKS.register_module()
@@ -22,7 +23,18 @@ class AtomicCheckpointHook(CheckpointHook):
     ``last_checkpoint`` is replaced atomically, and only then is the outdated
     checkpoint removed. At every point of a save the work dir names a complete
     checkpoint. Non-local backends fall back to mmengine's behaviour.
+
+    Before training, the temp files of a save killed in an earlier run are removed
+    (in the checkpoint folder and the work dir); a full disk during a save raises the
+    ``OSError`` naming the file being written.
     """
+
+    def before_train(self, runner) -> None:
+        super().before_train(runner)
+        if isinstance(self.file_backend, LocalBackend) and is_main_process():
+            for d in {osp.abspath(self.out_dir), osp.abspath(runner.work_dir)}:
+                for path in remove_temp_files(d):
+                    runner.logger.info(f'removed {path} (of a killed save)')
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         if not isinstance(self.file_backend, LocalBackend):
@@ -42,16 +54,17 @@ class AtomicCheckpointHook(CheckpointHook):
         tmp_filename = f'.{ckpt_filename}.tmp'
         tmp_path = osp.join(self.out_dir, tmp_filename)
         try:
-            runner.save_checkpoint(
-                self.out_dir,
-                tmp_filename,
-                self.file_client_args,
-                save_optimizer=self.save_optimizer,
-                save_param_scheduler=self.save_param_scheduler,
-                meta=meta,
-                by_epoch=self.by_epoch,
-                backend_args=self.backend_args,
-                **self.args)
+            with name_path_in_os_errors(tmp_path):
+                runner.save_checkpoint(
+                    self.out_dir,
+                    tmp_filename,
+                    self.file_client_args,
+                    save_optimizer=self.save_optimizer,
+                    save_param_scheduler=self.save_param_scheduler,
+                    meta=meta,
+                    by_epoch=self.by_epoch,
+                    backend_args=self.backend_args,
+                    **self.args)
             if not is_main_process():
                 return
             with open(tmp_path, 'rb') as f:

@@ -14,6 +14,7 @@ from mmirn.evaluation.metrics.instance_ap import encode_masks
 from mmirn.pseudo.cam_io import atomic_write, cam_path, save_cams
 from mmirn.pseudo.semantic import save_png
 from mmirn.registry import HOOKS
+from mmirn.utils.file_faults import remove_temp_files
 
 OUTPUTS = ('cams', 'sem', 'ins')
 
@@ -138,8 +139,26 @@ class PredictionWriterHook(Hook):
     def is_done(self, img_id: str) -> bool:
         return all(osp.exists(p) for p in self.paths(img_id))
 
+    def remove_temp_files(self) -> None:
+        """Remove the temp files of writes killed in an earlier run (rank 0, then
+        a barrier: no rank writes before)."""
+        if get_rank() == 0:
+            removed = []
+            for d in self.out_dirs.values():
+                removed += remove_temp_files(d)
+            if self.ann_file is not None:
+                removed += remove_temp_files(
+                    osp.dirname(osp.abspath(self.ann_file)),
+                    name=osp.basename(self.ann_file))
+            if removed:
+                print_log(f'PredictionWriterHook: removed {len(removed)} temp files '
+                          'of writes killed in an earlier run', 'current')
+        barrier()
+
     def before_test(self, runner) -> None:
-        """Leave the images whose outputs are complete out of this rank's share."""
+        """Remove the temp files of killed writes; leave the images whose outputs
+        are complete out of this rank's share."""
+        self.remove_temp_files()
         if not self.resume or not self.out_dirs:
             return
         loop = runner.test_loop

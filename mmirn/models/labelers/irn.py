@@ -8,6 +8,7 @@ from mmirn.pseudo.instance import (INSTANCE_MODES, instance_labels,
                                    score_detections)
 from mmirn.pseudo.semantic import class_scores, scores_to_label
 from mmirn.registry import TASK_UTILS
+from mmirn.utils.config_keys import check_cfg_keys
 from .utils import image_shape, instances, sample_cams, sample_map, sem_seg
 
 _WALK_KEYS = ('radius', 'beta', 'num_iters', 'norm')
@@ -16,6 +17,15 @@ _INSTANCE_DEFAULTS = {
     for k, p in inspect.signature(instance_labels).parameters.items()
     if p.default is not inspect.Parameter.empty
 }
+
+
+# the options a config may give (the rest are inputs the labellers pass)
+_SEMANTIC_KEYS = ['bg_thr'] + [
+    k for k in inspect.signature(class_scores).parameters
+    if k not in ('cams', 'boundary', 'img_shape')]
+_INSTANCE_KEYS = ['mode', 'extra_modes'] + [
+    k for k in _INSTANCE_DEFAULTS
+    if k not in ('boundary', 'displacement', 'high_res', 'mode')]
 
 
 def _walk(cfg: dict) -> dict:
@@ -42,7 +52,8 @@ class IRNSemanticLabeler:
             maximum, ``'global'`` all of them by their common maximum (IRN's
             released code). Defaults to 'per_class'.
         **label_cfg: Further options of the synthesis
-            (:func:`mmirn.pseudo.semantic.class_scores`).
+            (:func:`mmirn.pseudo.semantic.class_scores`); an unknown key is an
+            error.
     """
 
     def __init__(self,
@@ -52,6 +63,7 @@ class IRNSemanticLabeler:
                  num_iters: int = 256,
                  norm: str = 'per_class',
                  **label_cfg) -> None:
+        check_cfg_keys(label_cfg, _SEMANTIC_KEYS, 'IRNSemanticLabeler')
         self.bg_thr = bg_thr
         self.label_cfg = dict(
             radius=radius, beta=beta, num_iters=num_iters, norm=norm,
@@ -86,7 +98,7 @@ class IRNInstanceLabeler:
         extra_modes (Sequence[str]): Further modes. Defaults to ().
         **label_cfg: Options of ``instance_labels`` (``bg_thr``, ``cam_bg_thr``,
             ``radius``, ``refine_iters``, ``norm``, ``refine_clamp``,
-            ``unassigned``, ...).
+            ``unassigned``, ...); an unknown key is an error.
     """
 
     def __init__(self,
@@ -99,7 +111,8 @@ class IRNInstanceLabeler:
                 raise ValueError(f'mode must be one of {INSTANCE_MODES}, got {m}')
         self.mode = mode
         self.modes = modes
-        self.label_cfg = dict(label_cfg)
+        self.label_cfg = check_cfg_keys(label_cfg, _INSTANCE_KEYS,
+                                        'IRNInstanceLabeler')
 
     @staticmethod
     def field(mode: str, main: str) -> str:

@@ -1,4 +1,5 @@
 """PSA's semantic labels: a background score walked with the CAMs (PSA 3.4)."""
+import inspect
 from typing import Optional, Sequence
 
 import numpy as np
@@ -6,11 +7,16 @@ import torch
 from mmengine.structures import PixelData
 
 from mmirn.pseudo.affinity_labels import alpha_from_threshold
-from mmirn.pseudo.psa import psa_labels
+from mmirn.pseudo.psa import psa_labels, walk_maps
 from mmirn.registry import TASK_UTILS
+from mmirn.utils.config_keys import check_cfg_keys
 from .utils import image_shape, sample_cams, sample_map, sem_seg
 
 SOURCES = ('affinity', 'boundary', 'none')
+# the options a config may give: this class's and the walk's (not its inputs)
+_KEYS = ['source', 'alpha', 'bg_thr', 'sweep_alphas'] + [
+    k for k in inspect.signature(walk_maps).parameters
+    if k not in ('maps', 'img_shape', 'affinity', 'boundary')]
 
 
 @TASK_UTILS.register_module()
@@ -43,7 +49,7 @@ class PSALabeler:
         sweep_alphas (Sequence[float]): Also label with these powers.
             Defaults to ().
         **label_cfg: Further options of ``psa_labels`` (e.g. ``radius``,
-            ``stride`` to override the metainfo's).
+            ``stride`` to override the metainfo's); an unknown key is an error.
     """
 
     def __init__(self,
@@ -54,6 +60,7 @@ class PSALabeler:
                  num_iters: int = 256,
                  sweep_alphas: Sequence[float] = (),
                  **label_cfg) -> None:
+        check_cfg_keys(label_cfg, _KEYS, 'PSALabeler')
         if source not in SOURCES:
             raise ValueError(f'source must be one of {SOURCES}, got {source}')
         if alpha is not None and bg_thr is not None:

@@ -9,6 +9,7 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
 from torch import Tensor
 
 from mmirn.registry import MODELS, TASK_UTILS
+from mmirn.utils.config_keys import check_cfg_keys
 
 
 @MODELS.register_module()
@@ -32,9 +33,10 @@ class AffinityNet(BaseSegmentor):
         backbone (dict): The backbone config.
         decode_head (dict): The ``AffinityHead`` config.
         neck (dict, optional): Defaults to None.
-        train_cfg (dict, optional): Unused. Defaults to None.
+        train_cfg (dict, optional): Unused (a key in it is an error). Defaults to
+            None.
         test_cfg (dict, optional): ``stride`` (int, default 8), the stride of
-            the head's feature map.
+            the head's feature map. Another key is an error.
         data_preprocessor (dict, optional): Defaults to None.
         labeler (dict, optional): A labeller (``TASK_UTILS``) called on every
             predicted sample. Defaults to None.
@@ -56,8 +58,9 @@ class AffinityNet(BaseSegmentor):
         if neck is not None:
             self.neck = MODELS.build(neck)
         self.decode_head = MODELS.build(decode_head)
-        self.train_cfg = train_cfg
-        self.test_cfg = test_cfg if test_cfg is not None else dict()
+        name = type(self).__name__
+        self.train_cfg = check_cfg_keys(train_cfg, (), f'{name}.train_cfg')
+        self.test_cfg = check_cfg_keys(test_cfg, ('stride', ), f'{name}.test_cfg')
         self.labeler = TASK_UTILS.build(labeler) if labeler else None
 
     def extract_feat(self, inputs: Tensor) -> List[Tensor]:

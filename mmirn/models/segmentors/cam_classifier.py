@@ -8,10 +8,14 @@ from mmengine.structures import PixelData
 from torch import Tensor
 
 from mmirn.registry import MODELS, TASK_UTILS
+from mmirn.utils.config_keys import check_cfg_keys
 from mmirn.structures import WSSSDataSample
 
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
+
+
+TEST_CFG_KEYS = ('scales', 'flip', 'output_stride', 'use_gt_label', 'score_thr')
 
 
 def max_normalize(cams: Tensor, eps: float = 1e-5) -> Tensor:
@@ -48,8 +52,10 @@ class CAMClassifier(BaseSegmentor):
             ``strides=(1, 2, 2, 1)``, output stride 16).
         cam_head (dict): Head config (:class:`~mmirn.models.CAMHead`).
         neck (dict, optional): Neck config. Defaults to None.
-        train_cfg (dict, optional): Unused. Defaults to None.
-        test_cfg (dict, optional): Inference options. Defaults to None.
+        train_cfg (dict, optional): Unused (a key in it is an error). Defaults to
+            None.
+        test_cfg (dict, optional): Inference options (an unknown key is an
+            error). Defaults to None.
 
             - ``scales`` (tuple[float]): Test scales. Defaults to (1.0, ).
             - ``flip`` (bool): Add horizontal flips. Defaults to False.
@@ -80,8 +86,9 @@ class CAMClassifier(BaseSegmentor):
             self.neck = MODELS.build(neck)
         self.cam_head = MODELS.build(cam_head)
         self.num_classes = self.cam_head.num_classes
-        self.train_cfg = train_cfg
-        self.test_cfg = test_cfg if test_cfg is not None else dict()
+        name = type(self).__name__
+        self.train_cfg = check_cfg_keys(train_cfg, (), f'{name}.train_cfg')
+        self.test_cfg = check_cfg_keys(test_cfg, TEST_CFG_KEYS, f'{name}.test_cfg')
         self.labeler = TASK_UTILS.build(labeler) if labeler else None
 
     def extract_feat(self, inputs: Tensor) -> Tuple[Tensor]:

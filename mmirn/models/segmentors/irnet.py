@@ -9,6 +9,7 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
 from torch import Tensor
 
 from mmirn.registry import MODELS, TASK_UTILS
+from mmirn.utils.config_keys import check_cfg_keys
 
 
 @MODELS.register_module()
@@ -36,9 +37,10 @@ class IRNet(BaseSegmentor):
     Args:
         backbone (dict): The backbone config.
         decode_head (dict): The ``IRNHead`` config.
-        train_cfg (dict, optional): Unused. Defaults to None.
+        train_cfg (dict, optional): Unused (a key in it is an error). Defaults to
+            None.
         test_cfg (dict, optional): ``flip`` (bool, default True) averages the
-            prediction with that of the flipped image.
+            prediction with that of the flipped image. Another key is an error.
         data_preprocessor (dict, optional): Defaults to None.
         labeler (dict, optional): A labeller (``TASK_UTILS``) called on every
             predicted sample. Defaults to None.
@@ -57,8 +59,9 @@ class IRNet(BaseSegmentor):
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.decode_head = MODELS.build(decode_head)
-        self.train_cfg = train_cfg
-        self.test_cfg = test_cfg if test_cfg is not None else dict()
+        name = type(self).__name__
+        self.train_cfg = check_cfg_keys(train_cfg, (), f'{name}.train_cfg')
+        self.test_cfg = check_cfg_keys(test_cfg, ('flip', ), f'{name}.test_cfg')
         self.labeler = TASK_UTILS.build(labeler) if labeler else None
         for p in self.backbone.parameters():
             p.requires_grad = False
