@@ -366,10 +366,29 @@ class Pipeline:
         baseline_rows = self.cfg.get('baseline_rows', {})
         if baseline_rows:
             summary['baselines'] = baseline_table(baseline_rows, results)
+        degenerate = self.degenerate_counts()
+        if degenerate:
+            summary['degenerate'] = degenerate
         with open(osp.join(self.work_dir, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=2)
         print(format_summary(summary), flush=True)
         print(f'[pipeline] summary saved to {osp.join(self.work_dir, "summary.json")}')
+
+
+    def degenerate_counts(self):
+        """Images with all-zero CAMs, labels without foreground or no instance, by
+        kind (``kind:folder`` when several output folders have one kind), from the
+        ``.degenerate.json`` that ``PredictionWriterHook`` leaves in its folders."""
+        found = []
+        for step in self.cfg['steps']:
+            for path in self.fill(step.get('outputs', [])):
+                record = osp.join(path, '.degenerate.json')
+                if osp.isfile(record):
+                    with open(record) as f:
+                        found.append((json.load(f), osp.relpath(path, self.work_dir)))
+        kinds = [r['kind'] for r, _ in found]
+        return {(r['kind'] if kinds.count(r['kind']) == 1 else f'{r["kind"]}:{folder}'):
+                r['count'] for r, folder in found}
 
 
 def baseline_table(rows, results):

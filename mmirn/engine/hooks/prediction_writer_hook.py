@@ -1,5 +1,6 @@
 """Write what the model predicted in a test loop: CAMs, semantic and instance labels."""
 import json
+import os
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
@@ -15,6 +16,8 @@ from mmirn.pseudo.cam_io import atomic_write, cam_path, save_cams
 from mmirn.pseudo.semantic import save_png
 from mmirn.registry import HOOKS
 from mmirn.utils.file_faults import remove_temp_files
+from .degenerate_log import (KINDS, DegenerateLog, cams_all_zero, no_foreground,
+                             no_instance, write_summary)
 
 OUTPUTS = ('cams', 'sem', 'ins')
 
@@ -95,6 +98,12 @@ class PredictionWriterHook(Hook):
     ranks' lists); every file is complete. ``--redo`` of ``tools/test.py`` (or
     an emptied folder) scores the whole set.
 
+    Degenerate images: each output folder counts the images whose CAMs are all
+    zero (``cams``), whose labels have no foreground (``sem``) or which have no
+    instance in ``ann_file`` (``ins``), resumed runs included, in its
+    ``.degenerate.json`` (see :mod:`~mmirn.engine.hooks.degenerate_log`); the
+    pipeline's summary reports them.
+
     Args:
         out_dirs (dict): Folders by output name (``cams``, ``sem``, ``ins``);
             None values are skipped.
@@ -123,6 +132,7 @@ class PredictionWriterHook(Hook):
         self.ann_score_thr = ann_score_thr
         self.cam_dtype = cam_dtype
         self.resume = resume
+        self._logs = {}
 
     def paths(self, img_id: str) -> list:
         """The files one image's outputs consist of."""
@@ -183,6 +193,12 @@ class PredictionWriterHook(Hook):
             worker_init_fn=loader.worker_init_fn,
             persistent_workers=loader.persistent_workers)
 
+    def _record(self, output: str, img_id: str, degenerate: bool) -> None:
+        if output not in self._logs:
+            self._logs[output] = DegenerateLog(self.out_dirs[output], KINDS[output],
+                                               get_rank())
+        self._logs[output].record(img_id, degenerate)
+
     def after_test_iter(self, runner, batch_idx: int, data_batch=None,
                         outputs=None) -> None:
         for sample in outputs or []:
@@ -196,11 +212,15 @@ class PredictionWriterHook(Hook):
         dirs = self.out_dirs
         if 'cams' in dirs:
             cams = sample.pred_cams
+            os.makedirs(dirs['cams'], exist_ok=True)
+            self._record('cams', img_id, cams_all_zero(cams.data))
             save_cams(cam_path(dirs['cams'], img_id), cams.cam_keys,
                       sample.pred_cams_strided.data, cams.data,
                       dtype=self.cam_dtype)
         if 'sem' in dirs:
             label = sample.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+            os.makedirs(dirs['sem'], exist_ok=True)
+            self._record('sem', img_id, no_foreground(label))
             save_png(label, osp.join(dirs['sem'], f'{img_id}.png'))
         if 'ins' in dirs:
             ins = sample.pred_instances
@@ -214,17 +234,26 @@ class PredictionWriterHook(Hook):
                 labels=ins.labels.cpu().tolist(),
                 scores=[float(s) for s in ins.scores.cpu()])
             save_png(instance_png(masks), osp.join(dirs['ins'], f'{img_id}.png'))
+            self._record('ins', img_id,
+                         no_instance(record['scores'], self.ann_score_thr))
             # the JSON last: it marks the image complete
             atomic_write(
                 osp.join(dirs['ins'], f'{img_id}.json'),
                 lambda f: f.write(json.dumps(record).encode()))
 
     def after_test(self, runner) -> None:
-        """Gather the instance JSONs of the whole test set into ``ann_file``."""
-        if self.ann_file is None:
-            return
+        """Count the degenerate images of each output; gather the instance JSONs
+        of the whole test set into ``ann_file``."""
+        for log in self._logs.values():
+            log.close()
+        self._logs = {}
         barrier()
         if get_rank() != 0:
+            return
+        for output, folder in self.out_dirs.items():
+            if osp.isdir(folder):
+                write_summary(folder, KINDS[output])
+        if self.ann_file is None:
             return
         dataset = runner.test_loop.dataloader.dataset
         records = []
