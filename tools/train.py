@@ -8,7 +8,8 @@ from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from mmirn.utils import load_tool_config, register_all_modules
+from mmirn.utils import (find_resume_checkpoint, load_tool_config,
+                         register_all_modules)
 
 
 def parse_args():
@@ -63,8 +64,9 @@ def main():
             cfg.optim_wrapper.loss_scale = 'dynamic'
 
     if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
+        # the latest loadable checkpoint: a missing or broken latest one is skipped
+        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume

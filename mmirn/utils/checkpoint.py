@@ -14,9 +14,14 @@ numpy._core.multiarray._reconstruct``, then ``mmengine...HistoryBuffer``, then
 Checkpoints saved by stock mmengine before mmirn was imported still hold ``getattr``; load
 them once with ``weights_only=False`` if you trust them, then save again.
 """
+import glob
+import logging
+import os.path as osp
+from typing import Optional
+
 import numpy as np
 import torch
-from mmengine.logging import HistoryBuffer
+from mmengine.logging import HistoryBuffer, print_log
 
 
 def _numpy_safe_globals():
@@ -83,3 +88,47 @@ def check_checkpoint_fits(model: torch.nn.Module, filename: str) -> None:
             f'{type(model).__name__}: missing keys: {show(missing) or "none"}; '
             f'unexpected keys: {show(unexpected) or "none"}. Is it the checkpoint '
             'of another config?')
+
+
+def _loadable(path: str) -> Optional[str]:
+    """None if ``path`` loads as a checkpoint, else why not."""
+    try:
+        ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:  # truncated, empty, not a checkpoint, unreadable
+        return f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'
+    if not isinstance(ckpt, dict) or 'state_dict' not in ckpt:
+        return 'no state_dict'
+    return None
+
+
+def find_resume_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint ``--resume`` continues from: the one ``last_checkpoint`` names,
+    or, when that one is missing or does not load, the newest loadable ``*.pth`` of
+    ``work_dir`` (with a warning naming what was skipped and why). None when the
+    folder holds no loadable checkpoint."""
+    register_safe_globals()
+    named = None
+    last = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(last):
+        with open(last) as f:
+            named = f.read().strip() or None
+        if named and not osp.isabs(named):
+            named = osp.join(work_dir, named)
+    found = glob.glob(osp.join(work_dir, '*.pth'))  # skips the hidden temp files
+    found.sort(key=lambda p: (osp.getmtime(p), p), reverse=True)
+    candidates = ([named] if named else []) + [p for p in found if p != named]
+    skipped = []
+    for path in candidates:
+        why = 'missing' if not osp.isfile(path) else _loadable(path)
+        if why is None:
+            if skipped:
+                print_log('resume: skipped ' + '; '.join(skipped) +
+                          f'; resuming from {path}', logger='current',
+                          level=logging.WARNING)
+            return path
+        skipped.append(f'{path} ({why})')
+    if skipped:
+        print_log('resume: no loadable checkpoint in ' + work_dir + ' (' +
+                  '; '.join(skipped) + '): training starts from scratch',
+                  logger='current', level=logging.WARNING)
+    return None
