@@ -8,7 +8,7 @@ from mmengine.dist import barrier
 from mmengine.runner import Runner
 
 from mmirn.utils import (check_checkpoint_fits, claim_output_dirs, load_tool_config,
-                         output_dirs, register_all_modules)
+                         output_dirs, producer_record, register_all_modules)
 
 
 def parse_args():
@@ -75,7 +75,8 @@ def main():
     # after the fit check, so that a wrong checkpoint leaves no folder behind)
     try:
         claim_output_dirs(output_dirs(cfg), args.checkpoint, args.config, args.redo,
-                          write=int(os.environ.get('RANK', '0')) == 0)
+                          write=int(os.environ.get('RANK', '0')) == 0,
+                          producer=producer_record(cfg))
     except (ValueError, OSError) as e:
         raise SystemExit(f'error: {e}')
     barrier()  # no rank writes before rank 0 has claimed (and cleaned) the folders

@@ -38,16 +38,55 @@ def output_dirs(cfg):
     return out
 
 
-def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True):
+def _digest(obj):
+    text = json.dumps(obj, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def producer_record(cfg):
+    """What decides a test run's outputs besides the checkpoint.
+
+    The model config (labeller and its thresholds included), the test dataset (root,
+    prefixes, pipeline) and, for each input folder of its ``data_prefix`` (e.g.
+    ``cam_path``), a digest of the checkpoint and producer its own ``.provenance.json``
+    names: CAMs written
+    again by another checkpoint change the producer of the labels made from them.
+    """
+    dataset = cfg.test_dataloader.dataset
+    dataset = dataset.to_dict() if hasattr(dataset, 'to_dict') else dict(dataset)
+    model = cfg.model.to_dict() if hasattr(cfg.model, 'to_dict') else dict(cfg.model)
+    root = dataset.get('data_root') or ''
+    inputs = {}
+    for key, prefix in sorted((dataset.get('data_prefix') or {}).items()):
+        if not prefix:
+            continue
+        folder = prefix if osp.isabs(prefix) else osp.join(root, prefix)
+        record = osp.join(folder, PROVENANCE)
+        inputs[key] = None
+        if osp.isfile(record):
+            with open(record) as f:
+                try:
+                    made = json.load(f)
+                except json.JSONDecodeError:
+                    made = {}
+            # the checkpoint and settings that wrote it, not where they were run from
+            inputs[key] = _digest([made.get('sha256'), made.get('producer')])
+    return dict(producer=_digest(dict(model=model, dataset=dataset, inputs=inputs)),
+                inputs=inputs)
+
+
+def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True, producer=None):
     """Checks / records that ``checkpoint`` (with ``config``) writes ``dirs``.
 
-    A folder whose ``.provenance.json`` names another checkpoint sha256 raises
-    ``ValueError`` naming both, unless ``redo``: then the folder is emptied. ``write``
+    A folder whose ``.provenance.json`` names another checkpoint sha256, or another
+    producer (``producer``: :func:`producer_record`, the model and dataset settings
+    and the input folders' records), raises ``ValueError`` naming both, unless
+    ``redo``: then the folder is emptied. ``write``
     (rank 0 only, in a distributed run) writes the record and removes the temp files
     of writes killed in an earlier run (before the run writes). Returns the record.
     """
     record = dict(checkpoint=osp.abspath(checkpoint), sha256=file_sha256(checkpoint),
-                  config=osp.abspath(config) if config else None)
+                  config=osp.abspath(config) if config else None, **(producer or {}))
     for d in dirs:
         path = osp.join(d, PROVENANCE)
         if osp.exists(path):
@@ -56,7 +95,17 @@ def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True):
                     old = json.load(f)
                 except json.JSONDecodeError:
                     old = {}
-            if old.get('sha256') != record['sha256']:
+            other_producer = (old.get('producer') and record.get('producer')
+                              and old['producer'] != record['producer'])
+            if other_producer and old.get('sha256') == record['sha256'] and not redo:
+                raise ValueError(
+                    f'{d} was written by the same checkpoint with other settings or '
+                    f'inputs (model / dataset config, or the input folders were written '
+                    f'again: recorded inputs {old.get("inputs")}, now '
+                    f'{record.get("inputs")}). Its files would be a mix of both: pass '
+                    '--redo to empty it and write it again, or choose another output '
+                    'folder.')
+            if old.get('sha256') != record['sha256'] or other_producer:
                 if not redo:
                     raise ValueError(
                         f'{d} was written by another checkpoint ({old.get("checkpoint")}, '

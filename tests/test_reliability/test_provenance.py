@@ -8,7 +8,7 @@ import sys
 import pytest
 from mmengine.config import Config
 
-from mmirn.utils import claim_output_dirs, file_sha256, output_dirs
+from mmirn.utils import claim_output_dirs, file_sha256, output_dirs, producer_record
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CAM_CFG = osp.join(REPO, 'configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py')
@@ -106,3 +106,36 @@ def test_tools_test_refuses_other_checkpoint(tmp_path):
     assert sorted(p.name for p in out.glob('*.npz')) == cams
     assert json.loads((out / '.provenance.json').read_text())['sha256'] == \
         file_sha256(ckpts[1])
+
+
+def _label_cfg(root, cam_path, bg_thr=0.5):
+    return Config(dict(
+        model=dict(type='IRNet', labeler=dict(type='IRNSemanticLabeler', bg_thr=bg_thr)),
+        test_dataloader=dict(dataset=dict(
+            type='ToyVOCDataset', data_root=str(root),
+            data_prefix=dict(img_path='JPEGImages', cam_path=cam_path)))))
+
+
+def test_producer_settings_and_inputs_refuse_to_mix(tmp_path):
+    """Same checkpoint, other labeller settings or re-written input CAMs: refused."""
+    a = _ckpt(tmp_path / 'a.pth', b'checkpoint a')
+    b = _ckpt(tmp_path / 'b.pth', b'checkpoint b')
+    cams, labels = str(tmp_path / 'cams'), str(tmp_path / 'sem')
+    claim_output_dirs([cams], a, None)  # the CAMs of checkpoint a
+    cfg = _label_cfg(tmp_path, cams)
+    first = claim_output_dirs([labels], a, None, producer=producer_record(cfg))
+    assert first['inputs']['cam_path'] is not None
+    assert first['inputs']['img_path'] is None  # no record there
+    # a resumed run with the same producer is accepted
+    claim_output_dirs([labels], a, None, producer=producer_record(_label_cfg(tmp_path, cams)))
+    # other thresholds into the same folder
+    with pytest.raises(ValueError, match='same checkpoint with other settings'):
+        claim_output_dirs([labels], a, None,
+                          producer=producer_record(_label_cfg(tmp_path, cams, 0.3)))
+    # the CAMs written again by checkpoint b: the labels' inputs changed
+    claim_output_dirs([cams], b, None, redo=True)
+    with pytest.raises(ValueError, match='input folders were written again'):
+        claim_output_dirs([labels], a, None, producer=producer_record(cfg))
+    again = claim_output_dirs([labels], a, None, redo=True, producer=producer_record(cfg))
+    assert again['inputs']['cam_path'] != first['inputs']['cam_path']
+    assert json.loads((tmp_path / 'sem' / '.provenance.json').read_text()) == again
