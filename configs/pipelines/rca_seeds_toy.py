@@ -5,6 +5,10 @@
 # summary.json: cam_miou_seed{1,2}, rca_cam_miou_seed{1,2} (best bg threshold).
 _base_ = ['./rca_irn_toy.py']
 work_dir = 'work_dirs/demo'
+vars = dict(
+    _base_.vars,
+    **{'{}_ckpt_seed{}'.format(m, n): '@last_checkpoint {work_dir}/seed%d/%s' % (n, d)
+       for n in (1, 2) for m, d in (('cam', 'cam'), ('rca', 'rca'))})
 _cam_steps = [s for s in _base_.steps
               if s['name'] in ('train_cam', 'cams', 'rca_train_cam', 'rca_cams')]
 
@@ -17,8 +21,8 @@ def _seeded(step, seed):
         return (arg.replace('{work_dir}/', '{work_dir}/' + out + '/')
                 .replace('{cams}', '{work_dir}/' + out + '/cams')
                 .replace('{rca_cams}', '{work_dir}/' + out + '/rca_cams')
-                .replace('{cam_ckpt}', '@last_checkpoint {work_dir}/' + out + '/cam')
-                .replace('{rca_ckpt}', '@last_checkpoint {work_dir}/' + out + '/rca'))
+                .replace('{cam_ckpt}', '{cam_ckpt_' + out + '}')
+                .replace('{rca_ckpt}', '{rca_ckpt_' + out + '}'))
 
     new = dict(step, name='{}_{}'.format(out, step['name']),
                cmd=[move(a) for a in step['cmd']],
