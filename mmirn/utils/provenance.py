@@ -115,6 +115,15 @@ def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True, producer
                         'it again, or choose another output folder.')
                 if write:
                     shutil.rmtree(d)
+        elif osp.isdir(d) and any(not n.startswith('.') for n in os.listdir(d)):
+            if not redo:
+                raise ValueError(
+                    f'{d} holds files but no {PROVENANCE} (written before mmirn '
+                    'recorded what produced its outputs, or by another tool): this run '
+                    'cannot tell whether they are its own. Pass --redo to empty it and '
+                    'write it again, or choose another output folder.')
+            if write:
+                shutil.rmtree(d)
         if write:
             os.makedirs(d, exist_ok=True)
             remove_temp_files(d)  # of writes killed in an earlier run

@@ -43,9 +43,11 @@ def test_claim_removes_temp_files_of_killed_writes(tmp_path):
     ckpt = tmp_path / 'a.pth'
     ckpt.write_bytes(b'a')
     out = tmp_path / 'cams'
+    claim_output_dirs([str(out)], str(ckpt), None)  # the run that was killed
+    record = (out / '.provenance.json').read_bytes()
     _fill(out)
-    (out / '.provenance.json').unlink()  # a folder of before the provenance record
-    claim_output_dirs([str(out)], str(ckpt), None)
+    (out / '.provenance.json').write_bytes(record)
+    claim_output_dirs([str(out)], str(ckpt), None)  # the next run of the same producer
     assert sorted(os.listdir(out)) == sorted(KEPT)
 
 

@@ -139,3 +139,18 @@ def test_producer_settings_and_inputs_refuse_to_mix(tmp_path):
     again = claim_output_dirs([labels], a, None, redo=True, producer=producer_record(cfg))
     assert again['inputs']['cam_path'] != first['inputs']['cam_path']
     assert json.loads((tmp_path / 'sem' / '.provenance.json').read_text()) == again
+
+
+def test_files_without_a_record_are_refused(tmp_path):
+    a = _ckpt(tmp_path / 'a.pth', b'checkpoint a')
+    out = tmp_path / 'cams'
+    out.mkdir()
+    (out / '.hidden.tmp').write_bytes(b'')  # hidden files alone do not count
+    claim_output_dirs([str(out)], a, None)
+    (out / '.provenance.json').unlink()
+    (out / 'x.npz').write_bytes(b'from an older run')
+    with pytest.raises(ValueError, match=r'holds files but no \.provenance\.json'):
+        claim_output_dirs([str(out)], a, None)
+    assert (out / 'x.npz').exists()
+    claim_output_dirs([str(out)], a, None, redo=True)
+    assert not (out / 'x.npz').exists() and (out / '.provenance.json').exists()
