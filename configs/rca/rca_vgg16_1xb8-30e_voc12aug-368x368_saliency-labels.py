@@ -8,21 +8,14 @@
 #   model.labeler=dict(type='SaliencyCAMLabeler', cam_field='pred_cams')
 #   test_dataloader.dataset.data_prefix.saliency_path=<folder>
 # (stored CAMs instead: cam_field='cams' with LoadCAMs and data_prefix.cam_path).
+# PackWSSSInputs keeps saliency_path in the metainfo, where the labeller reads the
+# map; LoadSaliency in the pipeline would pack the map itself (checked, and moved by
+# geometric transforms).
 _base_ = ['./rca_vgg16_1xb8-30e_voc12aug-368x368.py']
 model = dict(labeler=dict(type='SaliencyCAMLabeler', cam_field='pred_cams'))
-test_pipeline = [
-    dict(type='LoadImageFromFileChecked'),
-    dict(type='LoadWSSSAnnotations', with_ins=False, with_relation=False),
-    # saliency_path in the metainfo: the labeller reads the map from there
-    dict(
-        type='PackWSSSInputs',
-        meta_keys=('img_path', 'seg_map_path', 'saliency_path', 'img_id',
-                   'ori_shape', 'img_shape', 'pad_shape', 'scale_factor', 'flip',
-                   'flip_direction', 'reduce_zero_label', 'label_ids')),
-]
 test_dataloader = dict(
     dataset=dict(
-        data_prefix=dict(saliency_path='saliency_map'), pipeline=test_pipeline))
+        data_prefix=dict(saliency_path='saliency_map')))
 test_evaluator = [dict(type='CAMMetric'), dict(type='IoUMetric', prefix='sem')]
 default_hooks = dict(
     writer=dict(

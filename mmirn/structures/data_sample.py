@@ -33,6 +33,8 @@ class WSSSDataSample(SegDataSample):
     - ``cams`` / ``cams_strided`` (PixelData): stored CAMs of the present classes
       (``LoadCAMs``): ``data`` [K, H, W] at full resolution / at ``stride`` 4, with
       ``cam_keys`` (foreground class indices) and ``stride`` in the metainfo.
+    - ``saliency`` (PixelData): an off-the-shelf saliency map (``LoadSaliency``),
+      ``data`` uint8 [1, H, W], 0-255.
 
     Predictions (``predict`` of the segmentors and their labellers):
 
@@ -55,6 +57,7 @@ class WSSSDataSample(SegDataSample):
     gt_relation = _field('gt_relation', PixelData)
     cams = _field('cams', PixelData)
     cams_strided = _field('cams_strided', PixelData)
+    saliency = _field('saliency', PixelData)
     pred_cams = _field('pred_cams', PixelData)
     pred_cams_strided = _field('pred_cams_strided', PixelData)
     pred_boundary = _field('pred_boundary', PixelData)

@@ -4,8 +4,9 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import DefaultScope, init_default_scope
 
+import mmirn.datasets  # noqa: F401
 import mmirn.models  # noqa: F401
-from mmirn.registry import MODELS, TASK_UTILS
+from mmirn.registry import MODELS, TASK_UTILS, TRANSFORMS
 from mmirn.structures import WSSSDataSample
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -50,7 +51,10 @@ def test_saliency_labels_variant():
     assert cfg.model.labeler.type == 'SaliencyCAMLabeler'
     assert cfg.test_dataloader.dataset.data_prefix.saliency_path == 'saliency_map'
     pack = cfg.test_dataloader.dataset.pipeline[-1]
-    assert pack.type == 'PackWSSSInputs' and 'saliency_path' in pack.meta_keys
+    assert pack.type == 'PackWSSSInputs'
+    with DefaultScope.overwrite_default_scope('mmirn'):
+        init_default_scope('mmirn')
+        assert 'saliency_path' in TRANSFORMS.build(pack).meta_keys
     assert set(cfg.default_hooks.writer.out_dirs) == {'cams', 'sem'}
     assert 'saliency-labels' in cfg.default_hooks.writer.out_dirs.cams
     with DefaultScope.overwrite_default_scope('mmirn'):
@@ -79,7 +83,8 @@ def test_rca_pipeline_steps():
                          'train_irn', 'pseudo_labels']
     rca = {s['name']: s for s in cfg.steps if s['name'].startswith('rca_')}
     assert set(rca) == {'rca_train_cam', 'rca_bank_plot', 'rca_cams',
-                        'rca_relations', 'rca_train_irn', 'rca_pseudo_labels'}
+                        'rca_relations', 'rca_train_irn', 'rca_pseudo_labels',
+                        'rca_report'}
     # the bank figure follows the RCA training; the CAM inference does not wait for it
     assert names.index('rca_bank_plot') == names.index('rca_train_cam') + 1
     plot = rca['rca_bank_plot']
@@ -91,6 +96,13 @@ def test_rca_pipeline_steps():
     assert '{rca_config}' in rca['rca_train_cam']['cmd']
     assert rca['rca_cams']['summary']['rca_cam_miou'] == 'cam/mIoU'
     assert rca['rca_pseudo_labels']['summary']['rca_sem_miou'] == 'sem/mIoU'
-    assert not any('{cams}' in a for s in rca.values() for a in s['cmd'])
+    # only the panel (plain CAM beside RCA's) reads the plain CAMs
+    assert not any('{cams}' in a for n, s in rca.items() for a in s['cmd']
+                   if n != 'rca_report')
+    report = rca['rca_report']['cmd']
+    assert report[:3] == ['tools/visualize_rca.py', '{rca_config}', '{rca_ckpt}']
+    assert report[report.index('--cams') + 1] == '{cams}'
+    assert report[report.index('--labels') + 1] == '{work_dir}/rca_sem_labels'
+    assert names[-1] == 'rca_report'
     assert set(cfg.comparison_rows.values()) == {
         'cam_miou', 'rca_cam_miou', 'sem_miou', 'rca_sem_miou'}

@@ -90,3 +90,30 @@ def test_saliency_reaches_the_labeller(tiny_voc, tmp_path):
     lab = SaliencyCAMLabeler(cam_field='pred_cams', cam_thr=0.4, crf=False)
     out = lab(sample).pred_sem_seg.data[0]
     assert (out[:, :W // 2] == 0).all() and (out[:, W // 2:] == 3).all()
+
+
+def test_loaded_saliency_is_packed_and_flipped_with_the_image(tiny_voc, tmp_path):
+    """LoadSaliency -> RandomFlip -> PackWSSSInputs: the ``saliency`` field, moved
+    with the image, is what the labeller uses (not a re-read of the file)."""
+    import torch
+    from mmengine.structures import PixelData
+
+    from mmirn.models.labelers import SaliencyCAMLabeler
+    sal = np.zeros((H, W), np.uint8)
+    sal[:, :W // 4] = 255  # salient on the left quarter of the image
+    _save(tmp_path / 'sal' / 'a.png', sal)
+    ds = _dataset(tiny_voc, tmp_path / 'sal', [
+        dict(type='LoadImageFromFileChecked'),
+        dict(type='LoadSaliency'),
+        dict(type='mmseg.RandomFlip', prob=1.0, direction='horizontal'),
+        dict(type='PackWSSSInputs')])
+    sample = ds[0]['data_samples']
+    assert sample.saliency.data.dtype == torch.uint8
+    assert sample.saliency.data.shape == (1, H, W)
+    np.testing.assert_array_equal(sample.saliency.data[0].numpy(), sal[:, ::-1])
+    assert sample.saliency_path.endswith('a.png')  # default meta_keys
+    sample.pred_cams = PixelData(data=torch.full((1, H, W), 0.5),
+                                 metainfo=dict(cam_keys=torch.tensor([2])))
+    lab = SaliencyCAMLabeler(cam_field='pred_cams', cam_thr=0.4, crf=False)
+    out = lab(sample).pred_sem_seg.data[0]
+    assert (out[:, -(W // 4):] == 3).all() and (out[:, :-(W // 4)] == 0).all()

@@ -31,21 +31,24 @@ class PackWSSSInputs(BaseTransform):
     - ``cams`` / ``cams_strided`` (from ``LoadCAMs``) -> ``cams`` / ``cams_strided``
       (``PixelData`` float32 [K, H, W] / [K, h, w], with ``cam_keys`` and
       ``stride`` in their metainfo).
+    - ``saliency`` (from ``LoadSaliency``) -> ``saliency`` (``PixelData``, uint8
+      [1, H, W]).
     - ``gt_masks`` / ``gt_ins_labels`` -> ``gt_instances`` (``InstanceData`` with
       ``masks`` bool [K, H, W] and ``labels`` int64 [K]).
 
     Args:
         meta_keys (Sequence[str]): Keys of the results copied into the metainfo
             when present. Defaults to ``('img_path', 'seg_map_path',
-            'relation_path', 'cam_path', 'img_id', 'ori_shape', 'img_shape', 'pad_shape',
-            'scale_factor', 'flip', 'flip_direction', 'reduce_zero_label',
-            'label_ids')``.
+            'relation_path', 'cam_path', 'saliency_path', 'img_id', 'ori_shape',
+            'img_shape', 'pad_shape', 'scale_factor', 'flip', 'flip_direction',
+            'reduce_zero_label', 'label_ids')``.
     """
 
     def __init__(self,
                  meta_keys: Sequence[str] = (
                      'img_path', 'seg_map_path', 'relation_path', 'cam_path',
-                     'img_id', 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor',
+                     'saliency_path', 'img_id', 'ori_shape', 'img_shape',
+                     'pad_shape', 'scale_factor',
                      'flip', 'flip_direction', 'reduce_zero_label',
                      'label_ids')) -> None:
         self.meta_keys = tuple(meta_keys)
@@ -76,6 +79,10 @@ class PackWSSSInputs(BaseTransform):
                 data=torch.from_numpy(
                     np.ascontiguousarray(results['cams_strided'])),
                 metainfo=dict(cam_keys=keys, stride=results['cam_stride']))
+        if 'saliency' in results:
+            sal = np.asarray(results['saliency'], dtype=np.uint8)
+            sample.saliency = PixelData(
+                data=torch.from_numpy(np.ascontiguousarray(sal[None])))
         if 'gt_masks' in results:
             masks = results['gt_masks']
             if hasattr(masks, 'to_ndarray'):  # mmdet BitmapMasks

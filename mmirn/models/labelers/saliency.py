@@ -96,8 +96,8 @@ class SaliencyCAMLabeler:
         if 'saliency_path' in sample.metainfo:
             return read_saliency(sample.saliency_path, shape)
         raise KeyError('SaliencyCAMLabeler needs a saliency map: set '
-                       'data_prefix.saliency_path and add saliency_path to '
-                       'PackWSSSInputs.meta_keys')
+                       'data_prefix.saliency_path (and keep saliency_path in '
+                       'PackWSSSInputs.meta_keys, or add LoadSaliency)')
 
     def refine(self, img: np.ndarray, cams: np.ndarray) -> np.ndarray:
         """The CRF-refined class channels of ``[(1 - max M)^alpha, M]``."""
