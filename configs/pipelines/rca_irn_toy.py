@@ -59,6 +59,14 @@ _bank_plot = dict(
 _at = [s['name'] for s in _rca].index('rca_train_cam') + 1
 _rca[_at]['needs'] = ['rca_train_cam']
 _rca.insert(_at, _bank_plot)
+# RCA's panel per image (image | CAM | RCA CAM | centroid attention | IRN labels on
+# RCA's CAMs) for the first 6 images, and rca_report/panels/rca_panel.png with 4
+_rca.append(dict(
+    name='rca_report',
+    cmd=['tools/visualize_rca.py', '{rca_config}', '{rca_ckpt}', '--cams', '{cams}',
+         '--labels', '{work_dir}/rca_sem_labels', '--out',
+         '{work_dir}/rca_report/panels', '--cfg-options', *_data],
+    outputs=['{work_dir}/rca_report/panels']))
 steps = _irn + _rca
 comparison_rows = {
     'CAM (cam_r18, best bg threshold)': 'cam_miou',

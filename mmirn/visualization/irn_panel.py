@@ -9,7 +9,8 @@ from .cam_panel import _captioned
 
 IRN_COLUMNS = ('image', 'CAM', 'displacement', 'boundary', 'instances',
                'classes')
-_DISP_COLUMN = IRN_COLUMNS.index('displacement')
+# the RCA panel (:meth:`WSSSVisualizer.rca_tiles`)
+RCA_COLUMNS = ('image', 'CAM', 'RCA CAM', 'centroid attention', 'labels')
 
 
 def colour_wheel(size: int = 64) -> np.ndarray:
@@ -53,24 +54,27 @@ def _fit(tile: np.ndarray, size: int) -> np.ndarray:
 
 def draw_irn_grid(rows: Sequence[Sequence[np.ndarray]],
                   tile_size: Optional[int] = None,
-                  gap: int = 2) -> np.ndarray:
+                  gap: int = 2,
+                  columns: Sequence[str] = IRN_COLUMNS) -> np.ndarray:
     """Rows of :meth:`WSSSVisualizer.irn_tiles` under one line of column titles.
 
-    The title of the displacement column carries a small colour-wheel legend.
+    The title of a displacement column carries a small colour-wheel legend.
 
     Args:
-        rows (Sequence[Sequence[np.ndarray]]): Per image, its six tiles.
+        rows (Sequence[Sequence[np.ndarray]]): Per image, one tile a column.
         tile_size (int, optional): Fit every tile into a square of this side
             (rows of differently sized images). Defaults to None (tiles kept
             as they are; they must all have one size).
         gap (int): White pixels between tiles. Defaults to 2.
+        columns (Sequence[str]): The column titles. Defaults to
+            ``IRN_COLUMNS`` (IRN's Figure 9).
 
     Returns:
         np.ndarray: (H, W, 3) uint8 RGB figure.
     """
     assert len(rows) > 0, 'no rows to draw'
-    assert all(len(r) == len(IRN_COLUMNS) for r in rows), \
-        f'each row needs {len(IRN_COLUMNS)} tiles: {IRN_COLUMNS}'
+    assert all(len(r) == len(columns) for r in rows), \
+        f'each row needs {len(columns)} tiles: {tuple(columns)}'
     if tile_size is not None:
         rows = [[_fit(t, tile_size) for t in r] for r in rows]
     else:
@@ -89,8 +93,9 @@ def draw_irn_grid(rows: Sequence[Sequence[np.ndarray]],
         return np.concatenate(out, axis=axis)
 
     titles = [_captioned(np.zeros((0, w, 3), np.uint8), name)
-              for name in IRN_COLUMNS]
+              for name in columns]
     wheel_h = titles[0].shape[0] - 2
-    titles[_DISP_COLUMN][1:1 + wheel_h, w - wheel_h - 1:w - 1] = \
-        colour_wheel(wheel_h)
+    for title, name in zip(titles, columns):
+        if name == 'displacement':
+            title[1:1 + wheel_h, w - wheel_h - 1:w - 1] = colour_wheel(wheel_h)
     return join([join(titles, 1)] + [join(list(r), 1) for r in rows], 0)

@@ -15,7 +15,7 @@ from mmirn.pseudo.instance import displacement_to_rgb
 from mmirn.pseudo.semantic import voc_palette
 from mmirn.registry import VISUALIZERS
 from .cam_panel import _captioned, colorize_label, label_palette
-from .irn_panel import draw_irn_grid
+from .irn_panel import RCA_COLUMNS, draw_irn_grid
 
 
 def _upsample(x: np.ndarray, shape: Sequence[int], stride: int,
@@ -160,6 +160,42 @@ class WSSSVisualizer(SegLocalVisualizer):
         fg = (instances > 0) & (instances < 255)
         return self._blend(colorize_label(instances, palette), alpha, fg)
 
+    def draw_centroid_attention(self,
+                                attention: np.ndarray,
+                                k: int,
+                                palette: Optional[np.ndarray] = None,
+                                alpha: float = 0.7) -> 'WSSSVisualizer':
+        """Colour each pixel by the memory centroid it attends to most (RCA).
+
+        The centroid ``j`` of class ``c`` (row ``c * k + j`` of the attention)
+        takes the colour of label ``c + 1`` in the palette, darker for a lower
+        ``j``; pixels whose attention is zero (no centroids yet) stay.
+
+        Args:
+            attention (np.ndarray): (C * k, h, w) attention ``S`` of RCA's
+                semantic aggregation (any sign: its magnitude is compared),
+                resized to the image (nearest) if needed.
+            k (int): Centroids per class.
+            palette (np.ndarray, optional): (N, 3) RGB class colours, label
+                ``c + 1`` for foreground class ``c``. Defaults to None
+                (PASCAL VOC's).
+            alpha (float): Weight of the colours. Defaults to 0.7.
+        """
+        palette = voc_palette() if palette is None else palette
+        mag = np.abs(np.asarray(attention, dtype=np.float32))
+        idx = mag.argmax(0)
+        cls, j = idx // k, idx % k
+        shade = 0.5 + 0.5 * (j + 1) / k
+        colours = (palette[cls + 1].astype(np.float32) * shade[..., None])
+        colours = colours.astype(np.uint8)
+        mask = mag.max(0) > 0
+        h, w = self.get_image().shape[:2]
+        if colours.shape[:2] != (h, w):
+            colours = cv2.resize(colours, (w, h), interpolation=cv2.INTER_NEAREST)
+            mask = cv2.resize(mask.astype(np.uint8), (w, h),
+                              interpolation=cv2.INTER_NEAREST).astype(bool)
+        return self._blend(colours, alpha, mask)
+
     def _drawn(self, image: np.ndarray, draw: str, *args, **kwargs):
         self.set_image(image)
         return getattr(self, draw)(*args, **kwargs).get_image()
@@ -270,6 +306,58 @@ class WSSSVisualizer(SegLocalVisualizer):
             np.ndarray: The uint8 RGB panel.
         """
         panel = draw_irn_grid(rows, tile_size)
+        self.set_image(panel)
+        self.add_image(name, panel, step)
+        return panel
+
+    def rca_tiles(self,
+                  image: np.ndarray,
+                  cams: np.ndarray,
+                  rca_cams: np.ndarray,
+                  attention: np.ndarray,
+                  k: int,
+                  sem_seg: np.ndarray) -> List[np.ndarray]:
+        """The RCA panel of one image, in the order of ``RCA_COLUMNS``.
+
+        Args:
+            image (np.ndarray): (H, W, 3) uint8 RGB image.
+            cams (np.ndarray): (K, H, W) or (H, W) plain CAMs in [0, 1].
+            rca_cams (np.ndarray): (K, H, W) or (H, W) RCA CAMs in [0, 1].
+            attention (np.ndarray): (C * k, h, w) centroid attention (see
+                :meth:`draw_centroid_attention`).
+            k (int): Centroids per class.
+            sem_seg (np.ndarray): (H, W) class map, 0 background, 255 ignored.
+
+        Returns:
+            list[np.ndarray]: Five (H, W, 3) uint8 RGB pictures.
+        """
+        white = np.full_like(image, 255)
+        return [
+            image,
+            self._drawn(image, 'draw_cams', cams),
+            self._drawn(image, 'draw_cams', rca_cams),
+            self._drawn(image, 'draw_centroid_attention', attention, k),
+            self._drawn(white, 'draw_sem_seg', sem_seg),
+        ]
+
+    def add_rca_panel(self,
+                      name: str,
+                      rows: Sequence[Sequence[np.ndarray]],
+                      tile_size: Optional[int] = None,
+                      step: int = 0) -> np.ndarray:
+        """Rows of :meth:`rca_tiles` under column titles, sent to the backends.
+
+        Args:
+            name (str): Image name in the backends.
+            rows (Sequence[Sequence[np.ndarray]]): Per image, its five tiles.
+            tile_size (int, optional): Fit every tile into a square of this
+                side. Defaults to None (see :func:`draw_irn_grid`).
+            step (int): Global step. Defaults to 0.
+
+        Returns:
+            np.ndarray: The uint8 RGB panel.
+        """
+        panel = draw_irn_grid(rows, tile_size, columns=RCA_COLUMNS)
         self.set_image(panel)
         self.add_image(name, panel, step)
         return panel

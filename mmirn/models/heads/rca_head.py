@@ -125,6 +125,15 @@ class RCAHead(CAMHead):
         """The final CAMs ``O`` from ``[F, F']``, [N, num_classes, h, w]."""
         return self.classifier(self.aggregation(self._select(inputs))[0])
 
+    def centroid_attention(self, inputs: Tuple[Tensor]) -> Tensor:
+        """The attention ``S`` of every pixel to the memory centroids (eq. 8).
+
+        Returns:
+            Tensor: [N, num_classes * k, h, w], row ``c * k + j`` the centroid
+            ``j`` of class ``c``; zero for centroids not yet computed.
+        """
+        return self.aggregation(self._select(inputs))[1]
+
     def loss(self,
              inputs: Tuple[Tensor],
              batch_data_samples: SampleList,

@@ -1,0 +1,118 @@
+"""Draw RCA's per-image panel: image | CAM | RCA CAM | centroid attention | labels.
+
+The images and the plain CAMs come through the RCA config's test dataset
+(``data_prefix.cam_path`` = ``--cams``, read by ``LoadCAMs``); the RCA CAMs and the
+attention of every pixel to the memory centroids (RCA eq. 8: the class, and
+shade, of the centroid it attends to most) from the RCA checkpoint; the labels
+are the PNGs of ``--labels`` (e.g. IRN's labels on RCA's CAMs). Writes
+``<out>/<img_id>.png`` and ``<out>/rca_panel.png`` (the first ``--grid-rows``
+images); ``--vis-dir`` also sends them to the config's vis backends.
+
+Example::
+
+    python tools/visualize_rca.py configs/rca/rca_r18_1xb8-30e_toyvoc-128x128.py \\
+        work_dirs/demo/rca/epoch_30.pth --cams work_dirs/demo/cams \\
+        --labels work_dirs/demo/rca_sem_labels --out work_dirs/demo/rca_report
+"""
+import argparse
+import os.path as osp
+import sys
+
+import mmcv
+import numpy as np
+import torch
+from mmengine.config import DictAction
+from mmengine.dataset import pseudo_collate
+
+from mmirn.pseudo.semantic import load_png
+from mmirn.registry import DATASETS
+from mmirn.utils import load_tool_config, register_all_modules
+from mmirn.visualization import build_wsss_visualizer
+from mmirn.visualization.tool_utils import (build_model, choose_samples,
+                                            with_cam_loading, write_png)
+
+TOOL = 'visualize_rca'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Draw RCA panels')
+    parser.add_argument('config', help='RCA classifier config')
+    parser.add_argument('checkpoint', help='RCA classifier checkpoint')
+    parser.add_argument('--cams', required=True,
+                        help='directory of the plain CAMs (.npz) to compare with')
+    parser.add_argument('--labels', required=True,
+                        help='directory of the class label PNGs to show')
+    parser.add_argument('--out', required=True, help='output directory')
+    parser.add_argument('--num', type=int, default=6,
+                        help='without --ids, the first N images of the test split')
+    parser.add_argument('--ids', help='text file of image ids to draw, one per line')
+    parser.add_argument('--grid-rows', type=int, default=4,
+                        help='images in rca_panel.png')
+    parser.add_argument('--tile-size', type=int, default=128,
+                        help='side of a rca_panel.png tile')
+    parser.add_argument(
+        '--vis-dir',
+        help='also send the panels to the vis backends of the config (in DIR/vis_data)')
+    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override settings of the config, key=value pairs')
+    args = parser.parse_args(argv)
+    args.launcher, args.work_dir = 'none', None
+    return args
+
+
+@torch.no_grad()
+def draw_one(visualizer, model, dataset, index, labels_dir):
+    """The five tiles of one image."""
+    data = model.data_preprocessor(pseudo_collate([dataset[index]]), False)
+    inputs, samples = data['inputs'], data['data_samples']
+    sample = model.predict(inputs, samples)[0]
+    h, w = sample.img_shape[:2]
+    head = model.cam_head
+    attention = head.centroid_attention(
+        model.extract_feat(inputs[:, :, :h, :w]))[0]
+    img = mmcv.imread(sample.img_path, channel_order='rgb')
+    return visualizer.rca_tiles(
+        img,
+        sample.cams.data.cpu().numpy(),
+        sample.pred_cams.data.cpu().numpy(),
+        attention.cpu().numpy(),
+        head.aggregation.k,
+        load_png(osp.join(labels_dir, f'{sample.img_id}.png')))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    register_all_modules()
+    cfg = load_tool_config(args)
+    cfg.model.labeler = None
+    ds_cfg = cfg.test_dataloader.dataset
+    ds_cfg.data_prefix.cam_path = osp.abspath(args.cams)
+    ds_cfg.pipeline = with_cam_loading(ds_cfg.pipeline)
+    dataset = DATASETS.build(ds_cfg)
+    indices, ids = choose_samples(dataset, args.ids, args.num, TOOL)
+    missing = [p for p in (osp.join(args.labels, f'{i}.png') for i in ids)
+               if not osp.isfile(p)]
+    if missing:
+        sys.exit(f'{TOOL}: {len(missing)} label file(s) missing, e.g. {missing[0]}')
+    model = build_model(cfg, args.checkpoint, args.device, TOOL)
+    if not hasattr(model.cam_head, 'centroid_attention'):
+        sys.exit(f'{TOOL}: {args.config} is not an RCA classifier (its cam_head '
+                 f'{type(model.cam_head).__name__} has no memory centroids)')
+    visualizer = build_wsss_visualizer(cfg.get('visualizer'), args.vis_dir)
+    rows = []
+    for index, img_id in zip(indices, ids):
+        tiles = draw_one(visualizer, model, dataset, index, args.labels)
+        out = osp.join(args.out, f'{img_id}.png')
+        write_png(out, visualizer.add_rca_panel(img_id, [tiles]))
+        print(out, flush=True)
+        rows.append(tiles)
+    grid = osp.join(args.out, 'rca_panel.png')
+    write_png(grid, visualizer.add_rca_panel('rca_panel', rows[:args.grid_rows],
+                                             args.tile_size))
+    print(f'{grid} ({min(len(rows), args.grid_rows)} rows)')
+
+
+if __name__ == '__main__':
+    main()
