@@ -1,4 +1,4 @@
-"""`mim train mmirn <config basename>` finds mmirn's configs and tools in ``mmirn/.mim``.
+"""`mim run / train / test mmirn ...` find mmirn's configs and tools in ``mmirn/.mim``.
 
 The test lays out what an install leaves on ``sys.path`` in a temporary site folder: an
 ``mmirn`` package (its entries linked to this checkout's) whose ``.mim`` folder is made by
@@ -58,36 +58,48 @@ def test_config_basenames_unique():
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
-def test_mim_train_toy_cam_two_iterations(tmp_path):
+def test_mim_run_train_test_toy_cam(tmp_path):
+    """`mim run` makes the toy data, `mim train` trains 2 iterations, `mim test`
+    scores the checkpoint: configs and tools from ``mmirn/.mim``, not the checkout."""
     site = tmp_path / 'site'
     pkg = _fake_site(site)
     data_root = tmp_path / 'toy_voc'
-    subprocess.run([
-        sys.executable,
-        str(ROOT / 'tools/dataset_converters/make_toy_voc.py'),
-        str(data_root), '--num-train', '2', '--num-val', '1', '--min-size', '48',
-        '--max-size', '64', '--workers', '1'
-    ], check=True, capture_output=True)
     work_dir = tmp_path / 'work'
     env = dict(os.environ, OMP_NUM_THREADS='1',
                PYTHONPATH=os.pathsep.join([str(site), str(ROOT)]))
     cwd = tmp_path / 'cwd'  # not the checkout: the config must come from mmirn/.mim
     cwd.mkdir()
-    proc = subprocess.run([
-        str(MIM), 'train', 'mmirn', 'cam_r18_1xb8-30e_toyvoc-128x128.py', '--gpus', '0',
-        '--work-dir', str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1',
-        'train_dataloader.batch_size=1', 'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False',
-        f'train_dataloader.dataset.data_root={data_root}', 'default_hooks.logger.interval=1'
-    ], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
+
+    def mim(*args):
+        proc = subprocess.run([str(MIM), *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out[-4000:]
+        return out
+
+    mim('run', 'mmirn', 'make_toy_voc', str(data_root), '--num-train', '2',
+        '--num-val', '1', '--min-size', '48', '--max-size', '64', '--workers', '1')
+    assert len(list((data_root / 'JPEGImages').glob('*.jpg'))) == 3
+    loader = ['num_workers=0', 'persistent_workers=False',
+              f'dataset.data_root={data_root}']
+    config = 'cam_r18_1xb8-30e_toyvoc-128x128.py'
+    out = mim('train', 'mmirn', config, '--gpus', '0', '--work-dir', str(work_dir),
+              '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
+              *(f'train_dataloader.{o}' for o in loader),
+              'default_hooks.logger.interval=1')
     assert str(pkg / '.mim' / 'tools' / 'train.py') in out or 'Training command' in out
     logs = list(work_dir.rglob('*.log'))
     assert logs, out[-2000:]
     log = logs[0].read_text()
     assert 'Iter(train) [1/2]' in log and 'Iter(train) [2/2]' in log, log[-2000:]
     assert (work_dir / 'epoch_1.pth').exists()
+    cams = tmp_path / 'cams'
+    out = mim('test', 'mmirn', config, '--checkpoint', str(work_dir / 'epoch_1.pth'),
+              '--gpus', '0', '--work-dir', str(work_dir),
+              '--cfg-options', *(f'test_dataloader.{o}' for o in loader),
+              f'default_hooks.writer.out_dirs.cams={cams}')
+    assert 'cam/mIoU' in out, out[-3000:]
+    assert len(list(cams.glob('*.npz'))) == 2  # the train split's CAMs
 
 
 def test_mim_search_lists_the_model_zoo(tmp_path):
