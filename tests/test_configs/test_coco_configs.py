@@ -1,7 +1,5 @@
 # Copyright (c) mmirn contributors. All rights reserved.
 """The COCO configs: class counts, files and the data path on the toy COCO."""
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +12,8 @@ COCO_CFG = ROOT / 'configs' / 'cam' / 'cam_r50_1xb16-5e_coco14-512x512.py'
 
 
 def _toy():
-    path = ROOT / 'tools' / 'dataset_converters' / 'make_toy_coco.py'
-    spec = importlib.util.spec_from_file_location('make_toy_coco', path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    from mmirn.datasets.toy import coco_writer
+    return coco_writer
 
 
 def test_class_counts_and_splits():

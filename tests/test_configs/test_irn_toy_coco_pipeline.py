@@ -2,7 +2,6 @@
 reads the outputs of the step before it on a tiny toy COCO (CAM files named by COCO
 image id -> mine_relations with the pipeline's --img-name -> IRN's relation labels)."""
 import argparse
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -15,21 +14,13 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope, init_default_scope
 
 import mmirn  # noqa: F401
+from mmirn.datasets.toy import coco_writer
 from mmirn.pseudo import cam_path, save_cams
 from mmirn.registry import DATASETS, METRICS, MODELS
 from tools.run_pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
 PIPE = ROOT / 'configs' / 'pipelines' / 'irn_toy_coco.py'
-
-
-def _toy():
-    path = ROOT / 'tools' / 'dataset_converters' / 'make_toy_coco.py'
-    spec = importlib.util.spec_from_file_location('make_toy_coco', path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _step_cfg(pipeline, step):
@@ -65,7 +56,7 @@ def test_every_step_builds_on_tiny_toy_coco(tmp_path):
     pytest.importorskip('pycocotools')
     cfg = Config.fromfile(str(PIPE))
     data_root = tmp_path / 'toy_coco'
-    _toy().generate(str(data_root), num_train=10, num_val=1, seed=0,
+    coco_writer.generate(str(data_root), num_train=10, num_val=1, seed=0,
                     min_size=48, max_size=64, verbose=False)
     cfg.vars['data_root'] = str(data_root)
     pipeline = Pipeline(cfg, str(tmp_path / 'work'), dry_run=True)

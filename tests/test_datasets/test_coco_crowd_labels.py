@@ -1,17 +1,14 @@
 """Crowd annotations are never image-level labels (COCOClsDataset)."""
-import importlib.util
 import json
 import logging
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from mmengine.logging import MMLogger
 
 from mmirn.datasets import COCOClsDataset
+from mmirn.datasets.toy import coco_writer
 
-ROOT = Path(__file__).resolve().parents[2]
 JSON = 'annotations/instances_samples2017.json'
 
 
@@ -78,19 +75,10 @@ def test_real_coco_crowds_not_labels(coco_dir, tmp_path):
         COCOClsDataset(filter_empty=False, **_write(coco_dir, tmp_path, coco))
 
 
-def _toy():
-    path = ROOT / 'tools' / 'dataset_converters' / 'make_toy_coco.py'
-    spec = importlib.util.spec_from_file_location('make_toy_coco', path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_toy_coco_crowds_not_labels(tmp_path):
     """On the toy COCO: gt_label is the set of non-crowd classes of each image."""
     pytest.importorskip('pycocotools')
-    counts = _toy().generate(str(tmp_path), num_train=36, num_val=2, seed=1,
+    counts = coco_writer.generate(str(tmp_path), num_train=36, num_val=2, seed=1,
                              min_size=64, max_size=96, verbose=False)
     ann = tmp_path / 'annotations' / 'instances_train2014.json'
     coco = json.loads(ann.read_text())

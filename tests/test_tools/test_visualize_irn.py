@@ -11,6 +11,7 @@ import torch
 from mmengine.config import Config
 from PIL import Image
 
+from mmirn.datasets.toy import voc_writer
 from mmirn.pseudo import cam_path, save_cams, save_png
 from mmirn.registry import MODELS
 from mmirn.utils import register_all_modules
@@ -33,11 +34,9 @@ def setup(tmp_path_factory):
     """Three toy images with CAMs and labels, and an IRNet whose displacement
     field is (dy, dx) = (4, 0) everywhere and whose boundary map is 0.88."""
     tmp = tmp_path_factory.mktemp('vis_irn')
-    toy = _load('make_toy_voc',
-                ROOT / 'tools' / 'dataset_converters' / 'make_toy_voc.py')
     root = tmp / 'toy'
-    toy.generate(str(root), num_train=3, num_val=1, min_size=48, max_size=64,
-                 workers=1, verbose=False)
+    voc_writer.generate(str(root), num_train=3, num_val=1, min_size=48,
+                        max_size=64, workers=1, verbose=False)
     ids = (root / 'ImageSets' / 'Segmentation' / 'train.txt').read_text().split()
     dirs = {name: tmp / name for name in ('cams', 'sem', 'ins')}
     for img_id in ids:

@@ -1,6 +1,6 @@
 # Copyright (c) mmirn contributors. All rights reserved.
-import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,19 +12,11 @@ pytest.importorskip('pycocotools')
 from pycocotools import mask as mask_utils  # noqa: E402
 from pycocotools.coco import COCO  # noqa: E402
 
+from mmirn.datasets.toy import coco_writer as toy  # noqa: E402
+from mmirn.datasets.toy import voc_writer  # noqa: E402
+
 SCRIPT = (Path(__file__).resolve().parents[2] / 'tools' /
           'dataset_converters' / 'make_toy_coco.py')
-
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('make_toy_coco', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-toy = _load_tool()
 SMALL = dict(num_train=12, num_val=4, seed=1, min_size=64, max_size=96)
 
 
@@ -45,6 +37,11 @@ def test_progress(tmp_path, capsys):
 
 def test_layout_and_json(root):
     assert len(toy.CLASSES) == 15 and len(set(toy.CLASSES)) == 15
+    # texture (a VOC toy class) and ink of each class, in the class order
+    assert [f'{t}_{ink}' for ink in toy.INKS for t in voc_writer.CLASSES
+            ] == list(toy.CLASSES)
+    assert [toy.INKS[c.rsplit('_', 1)[1]] for c in toy.CLASSES] == [
+        ink for _, ink in toy.CUES]
     coco = COCO(str(root / 'annotations' / 'instances_train2014.json'))
     assert sorted(coco.getCatIds()) == list(range(1, 16))
     img_ids = coco.getImgIds()
@@ -111,3 +108,15 @@ def test_deterministic_and_rerun(root, tmp_path):
     assert isinstance(rle['counts'], str)
     assert mask_utils.area(dict(size=rle['size'],
                                 counts=rle['counts'].encode())) > 0
+
+
+def test_cli(tmp_path):
+    cmd = [sys.executable, str(SCRIPT), str(tmp_path), '--num-train', '3',
+           '--num-val', '1', '--min-size', '48', '--max-size', '48',
+           '--seed', '2']
+    out = subprocess.run(cmd, capture_output=True, text=True,
+                         check=True).stdout
+    assert '3/3' in out and "val2014: {'images': 1" in out
+    meta = json.loads((tmp_path / 'toy_meta.json').read_text())
+    assert meta['params']['seed'] == 2 and meta['params']['num_train'] == 3
+    assert len(list((tmp_path / 'train2014').iterdir())) == 3

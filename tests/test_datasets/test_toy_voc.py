@@ -1,5 +1,4 @@
 # Copyright (c) mmirn contributors. All rights reserved.
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,19 +11,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mmirn.datasets import ToyVOCClsDataset
+from mmirn.datasets.toy import make_sample
+from mmirn.datasets.toy import voc_writer as toy
+from mmirn.datasets.toy.scene import CUE_FRACTION_RANGE
+from mmirn.datasets.toy.textures import CUE_COLOURS, cue_texture
+from mmirn.pseudo import voc_palette
+
 SCRIPT = (Path(__file__).resolve().parents[2] / 'tools' /
           'dataset_converters' / 'make_toy_voc.py')
-
-
-def _load_tool():
-    spec = importlib.util.spec_from_file_location('make_toy_voc', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # worker processes pickle its functions
-    spec.loader.exec_module(module)
-    return module
-
-
-toy = _load_tool()
 SMALL = dict(num_train=4, num_val=2, seed=3, min_size=64, max_size=96)
 
 
@@ -61,13 +56,12 @@ def _objects(root, name):
     return tree, out
 
 
-def test_voc_palette():
-    palette = np.array(toy.voc_palette()).reshape(256, 3)
-    assert palette[0].tolist() == [0, 0, 0]
-    assert palette[1].tolist() == [128, 0, 0]
-    assert palette[2].tolist() == [0, 128, 0]
-    assert palette[15].tolist() == [192, 128, 128]  # VOC 'person'
-    assert palette[255].tolist() == [224, 224, 192]  # void
+def test_classes_from_the_dataset():
+    assert toy.CLASSES == ToyVOCClsDataset.METAINFO['classes'][1:]
+    # one texture and ink a class, in the class order
+    assert [name for name, _ in toy.CUES] == list(toy.CLASSES)
+    assert [ink for _, ink in toy.CUES] == [
+        CUE_COLOURS[name] for name in toy.CLASSES]
 
 
 def test_layout_and_formats(small_root):
@@ -84,7 +78,7 @@ def test_layout_and_formats(small_root):
     for sub in ('SegmentationClass', 'SegmentationObject', 'Annotations'):
         assert {p.stem for p in (root / sub).iterdir()} == stems
     assert not list(root.rglob('*.tmp*'))
-    palette = toy.voc_palette()
+    palette = voc_palette().reshape(-1).tolist()
     for name in train + val:
         img = Image.open(root / 'JPEGImages' / f'{name}.jpg')
         assert img.format == 'JPEG' and img.mode == 'RGB'
@@ -147,8 +141,8 @@ def test_deterministic(tmp_path, small_root):
     for rel in files:
         assert (small_root / rel).read_bytes() == (other / rel).read_bytes()
     # A different seed gives different images.
-    a = toy.make_sample(0, 0, 0, 64, 96)['img']
-    b = toy.make_sample(1, 0, 0, 64, 96)['img']
+    a = make_sample(toy.CUES, 0, 0, 0, 64, 96)['img']
+    b = make_sample(toy.CUES, 1, 0, 0, 64, 96)['img']
     assert a.shape != b.shape or not np.array_equal(a, b)
 
 
@@ -164,7 +158,7 @@ def _touching_same_class(inst, labels):
 def test_touching_same_class_instances():
     found = 0
     for index in range(6):
-        sample = toy.make_sample(0, 0, index)  # default sizes
+        sample = make_sample(toy.CUES, 0, 0, index)  # default sizes
         labels = [o['label'] for o in sample['objects']]
         found += bool(_touching_same_class(sample['inst_seg'], labels))
     assert found >= 1
@@ -176,11 +170,11 @@ def test_touching_same_class_instances():
 
 
 def test_cue_covers_part_of_each_object():
-    lo, hi = toy.CUE_FRACTION_RANGE
+    lo, hi = CUE_FRACTION_RANGE
     assert 0.2 <= lo and hi <= 0.5
     fractions = []
     for index in range(6):
-        sample = toy.make_sample(0, 1, index)
+        sample = make_sample(toy.CUES, 0, 1, index)
         for info in sample['debug']:
             assert lo - 0.01 <= info['cue_fraction'] <= hi + 0.01
             # Occlusion may hide some of the body but never most of the cue.
@@ -199,7 +193,7 @@ def test_cue_covers_part_of_each_object():
 def test_cue_textures_are_high_contrast(cls_name):
     rng = np.random.default_rng(0)
     ys, xs = np.mgrid[-16:16, -16:16].astype(np.float32)
-    tex = toy.cue_texture(cls_name, rng, ys, xs, period=8.)
+    tex = cue_texture(cls_name, rng, ys, xs, period=8.)
     # Mostly saturated ink / no-ink pixels, both present in quantity.
     assert ((tex < 0.05) | (tex > 0.95)).mean() > 0.5
     assert 0.15 < (tex > 0.5).mean() < 0.85
@@ -209,8 +203,8 @@ def test_cue_textures_are_high_contrast(cls_name):
 
 
 def test_void_border(tmp_path):
-    plain = toy.make_sample(0, 0, 1, 64, 96)
-    void = toy.make_sample(0, 0, 1, 64, 96, void_border=2)
+    plain = make_sample(toy.CUES, 0, 0, 1, 64, 96)
+    void = make_sample(toy.CUES, 0, 0, 1, 64, 96, void_border=2)
     np.testing.assert_array_equal(plain['img'], void['img'])
     band = void['sem_seg'] == 255
     assert band.any()
@@ -232,8 +226,12 @@ def test_idempotent_rerun(tmp_path):
             for p in root.rglob('*') if p.is_file()} == stamp
     # A missing file or different arguments make it generate again.
     (root / 'JPEGImages' / 'val_00000.jpg').unlink()
+    # the temp file of a killed write is cleaned up
+    temp = root / 'JPEGImages' / '.val_00000.jpg.abcd1234.tmp'
+    temp.write_bytes(b'half')
     assert toy.generate(str(root), workers=1, verbose=False, **args)
     assert (root / 'JPEGImages' / 'val_00000.jpg').is_file()
+    assert not temp.exists()
     assert toy.generate(str(root), workers=1, verbose=False,
                         **dict(args, seed=4))
     assert json.loads((root / 'toy_meta.json').read_text())['seed'] == 4
