@@ -2,7 +2,8 @@
 
 Usage:
     python tools/run_pipeline.py configs/pipelines/irn_toy.py [--work-dir DIR]
-        [--launcher {none,pytorch}] [--gpus N] [--only STEP ...] [--redo STEP ...] [--verbose]
+        [--launcher {none,pytorch,slurm}] [--gpus N] [--partition P] [--retries N]
+        [--only STEP ...] [--redo STEP ...] [--verbose]
 
 A pipeline config lists ``steps``; each is a command a user could run alone (``tools/train.py``,
 ``tools/test.py``, a tool script). Finished steps are recorded in ``<work_dir>/pipeline/`` and
@@ -12,6 +13,13 @@ A step runs again when it is named in ``--redo`` or when a step it ``needs`` (de
 step before it) finished after it; its ``outputs`` (paths the tools would otherwise reuse)
 are then removed first, so nothing stale is kept.
 Inference steps are sharded over ``--gpus`` processes with ``torchrun`` (gloo on CPU).
+With ``--launcher slurm`` every step is a Slurm job step (``srun``: a job of its own from a
+login node, a step of the allocation inside ``salloc`` / ``sbatch``); sharded steps get
+``--gpus`` tasks and ``--launcher slurm``, the others one task. ``GPUS_PER_NODE``,
+``CPUS_PER_TASK``, ``GRES`` and ``SRUN_ARGS`` are read as by ``tools/slurm_train.sh``.
+The console shows each step's job id. ``--retries N`` runs a failed step again (up to N
+times; e.g. a job cancelled with ``scancel`` or lost with its node): it resumes, keeping
+finished images and checkpoints.
 Each step's output goes to ``<work_dir>/logs/<step>.log``; the console shows one progress line
 per step (``--verbose`` streams the output instead), and the log's tail when a step fails.
 At the end a summary table is printed and saved as ``<work_dir>/summary.json``.
@@ -39,16 +47,27 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 MANGLED = ' ,\'"[]()'  # what DictAction strips or splits on
 KILL_AFTER = 30  # seconds a stopped step gets to exit before SIGKILL
 TAIL_LINES = 40  # lines of a failed step's log printed on the console
+# the first line of a Slurm step's output (task 0): its job id for the console
+SLURM_BANNER = ('if [ "${SLURM_PROCID:-0}" = 0 ]; then echo "[slurm] job ${SLURM_JOB_ID} '
+                'step ${SLURM_STEP_ID}: ${SLURM_NTASKS} task(s) on ${SLURM_JOB_NODELIST}"; '
+                'fi; exec "$@"')
+SLURM_JOB = re.compile(r'^\[slurm\] job (\d+)')
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Run a pipeline config')
     parser.add_argument('config', help='pipeline config, e.g. configs/pipelines/irn_toy.py')
     parser.add_argument('--work-dir', help='overrides the config\'s work_dir')
-    parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
-                        help='shard the shardable steps over --gpus processes')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none',
+                        help='shard the shardable steps over --gpus processes (slurm: '
+                        'every step a Slurm job step)')
     parser.add_argument('--gpus', type=int, default=1,
                         help='processes per shardable step (GPUs, or CPU workers on gloo)')
+    parser.add_argument('--partition', default=os.environ.get('PARTITION'),
+                        help='Slurm partition (--launcher slurm; default $PARTITION, else '
+                        "Slurm's default)")
+    parser.add_argument('--retries', type=int, default=0,
+                        help='run a failed step again up to N times; it resumes')
     parser.add_argument('--only', nargs='+', default=None, help='run only these steps')
     parser.add_argument('--redo', nargs='+', default=(),
                         help='run these steps again even if recorded as done')
@@ -61,8 +80,11 @@ def parse_args(argv=None):
 class Pipeline:
     """Runs the steps of a pipeline config, recording what is done."""
 
-    def __init__(self, cfg, work_dir, launcher='none', gpus=1, dry_run=False, verbose=False):
+    def __init__(self, cfg, work_dir, launcher='none', gpus=1, dry_run=False, verbose=False,
+                 partition=None, retries=0):
         self.cfg = cfg
+        self.partition = partition
+        self.retries = retries
         self.work_dir = work_dir
         self.state_dir = osp.join(work_dir, 'pipeline')
         self.log_dir = osp.join(work_dir, 'logs')
@@ -142,6 +164,8 @@ class Pipeline:
         script = cmd[0]
         if script.endswith('.py') and not osp.isabs(script):
             script = osp.join(REPO, script)
+        if self.launcher == 'slurm':
+            return self.srun_command(step, script, cmd[1:])
         shard = step.get('shard', False) and self.launcher == 'pytorch' and self.gpus > 1
         if shard:
             port = str(29500 + (os.getpid() % 1000))
@@ -149,6 +173,27 @@ class Pipeline:
                     f'--nproc_per_node={self.gpus}', f'--master_port={port}', script,
                     *cmd[1:], '--launcher', 'pytorch']
         return [sys.executable, script, *cmd[1:]]
+
+    def srun_command(self, step, script, args):
+        """The step as a Slurm job step, with ``tools/slurm_train.sh``'s settings.
+
+        A sharded step runs ``--gpus`` tasks with ``--launcher slurm`` (ranks from
+        Slurm), another step one task. Task 0 first prints ``[slurm] job <id> ...``.
+        Each step gets a free ``MASTER_PORT`` (unless the environment sets one).
+        """
+        shard = step.get('shard', False)
+        tasks = self.gpus if shard else 1
+        per_node = min(tasks, int(os.environ.get('GPUS_PER_NODE') or tasks))
+        gres = os.environ.get('GRES', f'gpu:{per_node}')
+        srun = ['srun', *(['-p', self.partition] if self.partition else []),
+                f'--job-name=mmirn-{step["name"]}', *([f'--gres={gres}'] if gres else []),
+                f'--ntasks={tasks}', f'--ntasks-per-node={per_node}',
+                f'--cpus-per-task={os.environ.get("CPUS_PER_TASK", "5")}',
+                '--kill-on-bad-exit=1', *shlex.split(os.environ.get('SRUN_ARGS', ''))]
+        if 'MASTER_PORT' not in os.environ:
+            self.env_extra.setdefault(step['name'], {})['MASTER_PORT'] = str(_free_port())
+        return [*srun, 'bash', '-c', SLURM_BANNER, step['name'], sys.executable, '-u',
+                script, *args, *(['--launcher', 'slurm'] if shard else [])]
 
     def cfg_options(self, step, cmd, template):
         """Keeps ``--cfg-options`` items whose filled value mmengine would misread off the
@@ -197,7 +242,8 @@ class Pipeline:
         log_path = osp.join(self.log_dir, f'{name}.log')
         extra = getattr(self, 'env_extra', {}).get(name, {})
         notes = [f'[pipeline]   with {key}={shlex.quote(value)} (options whose paths have '
-                 'spaces / commas)' for key, value in extra.items()]
+                 'spaces / commas)' for key, value in extra.items()
+                 if key == 'MMIRN_CFG_OPTIONS']
         if line is None:
             print(f'[pipeline] {name}: {" ".join(shlex.quote(c) for c in cmd)}', flush=True)
             for note in notes:
@@ -323,9 +369,18 @@ class Pipeline:
                         os.remove(self.done_path(name))
                 start = time.time()
                 quiet = not (self.verbose or self.dry_run)
-                line = StepLine(prefix) if quiet else None
+                line = None
                 try:
-                    self.run_command(name, self.command(step), line)
+                    for attempt in range(1, self.retries + 2):
+                        line = StepLine(prefix) if quiet else None
+                        try:
+                            self.run_command(name, self.command(step), line)
+                            break
+                        except StepFailed:
+                            if attempt > self.retries:
+                                raise
+                            print(f'{prefix}running it again (retry {attempt} of '
+                                  f'{self.retries}; finished work is kept)', flush=True)
                     if self.dry_run:
                         continue
                     record = dict(seconds=round(time.time() - start, 1))
@@ -519,6 +574,7 @@ class StepLine:
         self.start = time.time()
         self.shown_at = 0.0 if self.tty else self.start  # a plain line after `interval`
         self.progress = None
+        self.job = None  # 'job 123' once a Slurm step printed its banner
         self.drawn = False
         self.lock = threading.Lock()
         self.stopped = threading.Event()
@@ -531,7 +587,11 @@ class StepLine:
     def feed(self, text):
         """Takes one line of the step's output."""
         progress = parse_progress(text)
+        job = SLURM_JOB.match(text)
         with self.lock:
+            if job:
+                self.job = f'job {job.group(1)}'
+                progress = progress or self.job
             changed = progress is not None and progress != self.progress
             if changed:
                 self.progress = progress
@@ -559,7 +619,10 @@ class StepLine:
                     self._show()
 
     def _show(self, text=None):
-        text = self.label + (text or self.progress or f'running {self.elapsed()}')
+        text = text or self.progress or f'running {self.elapsed()}'
+        if self.job and not text.startswith(self.job):
+            text = f'{self.job}  {text}'
+        text = self.label + text
         if self.tty:
             columns = shutil.get_terminal_size((100, 24)).columns
             self.stream.write('\r' + text[:columns - 1] + '\x1b[K')
@@ -577,6 +640,13 @@ def _fill_parsed(value, fill):
     if isinstance(value, (list, tuple)):
         return type(value)(_fill_parsed(v, fill) for v in value)
     return value
+
+
+def _free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(('', 0))
+        return sock.getsockname()[1]
 
 
 def _kill_group(proc, sig):
@@ -616,7 +686,8 @@ def main(argv=None):
     work_dir = osp.abspath(args.work_dir or cfg.get('work_dir') or osp.join(
         'work_dirs', osp.splitext(osp.basename(args.config))[0]))
     lock = None if args.dry_run else lock_work_dir(work_dir)  # noqa: F841 (held open)
-    pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run, args.verbose)
+    pipeline = Pipeline(cfg, work_dir, args.launcher, args.gpus, args.dry_run, args.verbose,
+                        args.partition, args.retries)
     try:
         pipeline.run(args.only, args.redo)
     except StepFailed as e:  # its log tail is on the console: no traceback

@@ -10,6 +10,7 @@ from mmengine.config import Config
 from mmengine.runner.checkpoint import save_checkpoint
 from PIL import Image
 
+from mmirn.datasets.toy import voc_writer
 from mmirn.pseudo import cam_path, save_cams, save_png
 from mmirn.pseudo.semantic import voc_palette
 from mmirn.registry import MODELS
@@ -34,11 +35,9 @@ def setup(tmp_path_factory):
     """Three toy images with square CAMs and labels, and the toy RCA model with
     a filled bank and its K-means centroids."""
     tmp = tmp_path_factory.mktemp('vis_rca')
-    toy = _load('make_toy_voc',
-                ROOT / 'tools' / 'dataset_converters' / 'make_toy_voc.py')
     root = tmp / 'toy'
-    toy.generate(str(root), num_train=3, num_val=1, min_size=48, max_size=64,
-                 workers=1, verbose=False)
+    voc_writer.generate(str(root), num_train=3, num_val=1, min_size=48, max_size=64,
+                        workers=1, verbose=False)
     ids = (root / 'ImageSets' / 'Segmentation' / 'train.txt').read_text().split()
     cams, labels = tmp / 'cams', tmp / 'labels'
     for img_id in ids:
