@@ -16,11 +16,13 @@ from mmirn.utils.config_keys import check_cfg_keys
 class IRNet(BaseSegmentor):
     """A frozen classifier backbone with the IRN head.
 
-    The backbone (an mmseg ``ResNet``/``ResNetV1c``) is usually initialised from
-    the trained CAM classifier, e.g. ``init_cfg=dict(type='Pretrained',
+    The backbone (usually :class:`~mmirn.models.ResNetWithStem` with
+    ``out_indices=(0, 1, 2, 3)``) is usually initialised from the trained CAM
+    classifier's ``ResNet``, e.g. ``init_cfg=dict(type='Pretrained',
     checkpoint=CAM_CKPT, prefix='backbone.')`` in its config, and kept frozen
-    (eval mode, no gradients). The head sees five levels: the stem (after max
-    pooling, stride 4) and the four residual stages.
+    (eval mode, no gradients). Its outputs are the head's levels, one per
+    ``in_channels`` of the head: IRN's five are the stem (after max pooling,
+    stride 4) and the four residual stages.
 
     ``predict`` fills two fields of every data sample, cropped to the stride-4
     size of the unpadded image, ``ceil(H / 4) x ceil(W / 4)``:
@@ -72,19 +74,17 @@ class IRNet(BaseSegmentor):
         self.backbone.eval()
         return self
 
-    def extract_feat(self, inputs: Tensor) -> List[Tensor]:
-        """Five levels of the frozen backbone: stem (stride 4) and four stages."""
-        b = self.backbone
+    def extract_feat(self, inputs: Tensor) -> Tuple[Tensor, ...]:
+        """The levels of the frozen backbone, one per input of the head."""
         with torch.no_grad():
-            if getattr(b, 'deep_stem', False):
-                x = b.stem(inputs)
-            else:
-                x = b.relu(b.norm1(b.conv1(inputs)))
-            x = b.maxpool(x)
-            feats = [x]
-            for name in b.res_layers:
-                x = getattr(b, name)(x)
-                feats.append(x)
+            feats = self.backbone(inputs)
+        levels = len(self.decode_head.in_channels)
+        if len(feats) != levels:
+            raise ValueError(
+                f'{type(self).__name__}: the backbone '
+                f'{type(self.backbone).__name__} gives {len(feats)} levels but '
+                f'the head takes {levels}; use ResNetWithStem (stem + the '
+                'stages of out_indices), e.g. out_indices=(0, 1, 2, 3)')
         return feats
 
     def encode_decode(self, inputs: Tensor,

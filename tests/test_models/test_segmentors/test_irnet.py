@@ -21,7 +21,7 @@ def irnet_cfg():
             pad_val=0,
             seg_pad_val=255),
         backbone=dict(
-            type='ResNet',
+            type='ResNetWithStem',
             depth=18,
             strides=(1, 2, 2, 1),
             dilations=(1, 1, 1, 1),
