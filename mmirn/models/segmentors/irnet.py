@@ -2,6 +2,7 @@
 from typing import List, Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmengine.structures import PixelData
 from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
@@ -88,10 +89,26 @@ class IRNet(BaseSegmentor):
         return feats
 
     def encode_decode(self, inputs: Tensor,
-                      batch_img_metas: List[dict]) -> Tuple[Tensor, Tensor]:
-        """Boundary probabilities and displacements at stride 4 (padded size)."""
-        return self.decode_head.predict(
+                      batch_img_metas: List[dict]) -> Tensor:
+        """Dense maps of a batch at the input size, as mmseg's segmentors give.
+
+        One pass (no flip, unlike ``predict``): the head's stride-4 boundary
+        probabilities and centred displacements, resized bilinearly to the
+        input size.
+
+        Args:
+            inputs (Tensor): (N, 3, H, W) images.
+            batch_img_metas (list[dict]): Their meta information.
+
+        Returns:
+            Tensor: (N, 3, H, W): the boundary probability, then the
+            displacement (dy, dx) in input pixels.
+        """
+        boundary, disp = self.decode_head.predict(
             self.extract_feat(inputs), batch_img_metas, self.test_cfg)
+        maps = torch.cat([boundary, disp * 4], dim=1)
+        return F.interpolate(
+            maps, size=inputs.shape[-2:], mode='bilinear', align_corners=False)
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """IRN losses on the ``gt_relation`` of the samples."""
