@@ -123,7 +123,7 @@ class IRNet(BaseSegmentor):
         flip = self.test_cfg.get('flip', True)
         if flip:
             img = torch.cat([img, img.flip(-1)])
-        boundary, disp = self._forward(img)
+        boundary, disp = self.forward_raw(img)
         boundary = boundary[:, :, :out_h, :out_w]
         disp = disp[:, :, :out_h, :out_w]
         if flip:
@@ -156,8 +156,21 @@ class IRNet(BaseSegmentor):
                 self.labeler(sample)
         return data_samples
 
+    def forward_raw(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """The head's raw outputs of a batch, at stride 4 of the padded input.
+
+        Args:
+            inputs (Tensor): (N, 3, H, W) images.
+
+        Returns:
+            tuple[Tensor]: Boundary logits (N, 1, h, w) and the displacement
+            (N, 2, h, w) before the training-set mean is subtracted (what
+            ``DisplacementMeanHook`` averages).
+        """
+        return self.decode_head.forward(self.extract_feat(inputs))
+
     def _forward(self,
                  inputs: Tensor,
                  data_samples: OptSampleList = None) -> Tuple[Tensor, Tensor]:
-        """Raw head outputs (boundary logits, displacement) at stride 4."""
-        return self.decode_head.forward(self.extract_feat(inputs))
+        """``forward(mode='tensor')``: :meth:`forward_raw`."""
+        return self.forward_raw(inputs)

@@ -135,7 +135,7 @@ def test_irn_configs_build(name):
         'IRNSemanticLabeler', 'IRNInstanceLabeler']
     # the head's in_channels match the backbone's levels
     with torch.no_grad():
-        boundary, disp = model._forward(torch.randn(1, 3, 64, 64))
+        boundary, disp = model.forward_raw(torch.randn(1, 3, 64, 64))
     assert boundary.shape == (1, 1, 16, 16) and disp.shape == (1, 2, 16, 16)
 
 
