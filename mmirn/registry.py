@@ -1,32 +1,27 @@
-"""mmirn's registries.
+"""mmirn's registries: children of mmseg's, with the scope ``mmirn``.
 
-Each registry has the scope ``mmirn`` and the matching mmseg registry as parent, so a config
-with ``default_scope='mmirn'`` names mmirn, mmseg and mmengine components without a prefix
-and mmdet ones as ``mmdet.X``. A module registered here is also exposed in the parent (mmseg)
-registry when that name is free there, so a config that keeps ``default_scope='mmseg'`` and
-imports ``mmirn`` through ``custom_imports`` reaches it unprefixed too.
+This is mmengine's standard hierarchy and the only mechanism: every registry
+here has the scope ``mmirn`` and the matching mmseg registry as parent (whose
+parent is mmengine's root), and a module registered here lives in mmirn's
+registry only. A name therefore resolves the same whatever was imported first:
+
+- With ``default_scope='mmirn'`` (``configs/_base_/default_runtime.py``) a
+  config names mmirn, mmseg and mmengine components without a prefix (looked
+  up in that order) and mmdet ones as ``mmdet.X``. The registries'
+  ``locations`` import mmirn's modules on first use.
+- With another default scope (e.g. ``mmseg`` in ``configs/seg``) a config
+  names mmirn components as ``mmirn.X``; the module that registers them must
+  be imported, by ``locations`` or ``custom_imports`` (e.g.
+  ``custom_imports=dict(imports=['mmirn.seg'])``). From ``mmdet``'s scope
+  mmirn is not reachable (mmirn is no child of mmdet): such configs use only
+  mmdet components.
 """
-from mmengine.registry import Registry as _Registry
+from mmengine.registry import Registry
 from mmseg import registry as mmseg_registry
 
 
-class Registry(_Registry):
-    """A registry that also exposes its modules in its parent scope."""
-
-    def _register_module(self, module, module_name=None, force=False):
-        super()._register_module(module, module_name, force)
-        if self.parent is None:
-            return
-        names = module_name or module.__name__
-        if isinstance(names, str):
-            names = [names]
-        for name in names:
-            if name not in self.parent.module_dict:
-                self.parent.module_dict[name] = module
-
-
-def _child(name, parent, location):
-    return Registry(name, parent=parent, scope='mmirn', locations=[location])
+def _child(name, parent, *locations):
+    return Registry(name, parent=parent, scope='mmirn', locations=list(locations))
 
 
 RUNNERS = _child('runner', mmseg_registry.RUNNERS, 'mmirn.engine')
@@ -39,7 +34,7 @@ DATA_SAMPLERS = _child('data sampler', mmseg_registry.DATA_SAMPLERS,
                        'mmirn.datasets')
 TRANSFORMS = _child('transform', mmseg_registry.TRANSFORMS,
                     'mmirn.datasets.transforms')
-MODELS = _child('model', mmseg_registry.MODELS, 'mmirn.models')
+MODELS = _child('model', mmseg_registry.MODELS, 'mmirn.models', 'mmirn.seg')
 WEIGHT_INITIALIZERS = _child('weight initializer',
                              mmseg_registry.WEIGHT_INITIALIZERS, 'mmirn.models')
 OPTIMIZERS = _child('optimizer', mmseg_registry.OPTIMIZERS, 'mmirn.engine')

@@ -18,7 +18,7 @@ model = dict(
     backbone=dict(depth=101),
     decode_head=dict(
         _delete_=True,
-        type='DeepLabV2Head',
+        type='mmirn.DeepLabV2Head',  # mmirn's registry (scope mmirn)
         in_channels=2048,
         in_index=3,
         dilations=(6, 12, 18, 24),

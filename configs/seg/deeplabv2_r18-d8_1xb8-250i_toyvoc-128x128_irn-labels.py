@@ -14,7 +14,7 @@ model = dict(
         type='ResNetV1c', depth=18, norm_cfg=norm_cfg, init_cfg=None),
     decode_head=dict(
         _delete_=True,
-        type='DeepLabV2Head',
+        type='mmirn.DeepLabV2Head',  # mmirn's registry (scope mmirn)
         in_channels=512,
         in_index=3,
         dilations=(6, 12, 18, 24),

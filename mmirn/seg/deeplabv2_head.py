@@ -1,10 +1,15 @@
-"""DeepLab v2's ASPP head for mmseg (mmseg ships only the v3 / v3+ heads)."""
+"""DeepLab v2's ASPP head for mmseg (mmseg ships only the v3 / v3+ heads).
+
+Registered in mmirn's ``MODELS``: an mmseg-scoped config names it
+``mmirn.DeepLabV2Head``.
+"""
 from typing import List, Sequence
 
 import torch
 import torch.nn as nn
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
-from mmseg.registry import MODELS
+
+from mmirn.registry import MODELS
 
 
 @MODELS.register_module()

@@ -23,7 +23,7 @@ class FakeIRNet(nn.Module):
         self.decode_head = FakeHead()
         self.data_preprocessor = lambda data, training: data
 
-    def _forward(self, inputs):
+    def forward_raw(self, inputs):
         n, _, h, w = inputs.shape
         dy = inputs.mean(dim=(1, 2, 3)).view(n, 1, 1, 1).expand(n, 1, h, w)
         return None, torch.cat([dy, -torch.ones(n, 1, h, w)], dim=1)

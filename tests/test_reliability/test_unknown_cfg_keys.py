@@ -29,7 +29,7 @@ def _cam(**kwargs):
 
 
 def _irn(**kwargs):
-    return dict(type='IRNet', backbone=dict(type='ResNetV1c', depth=18),
+    return dict(type='IRNet', backbone=dict(type='ResNetWithStem', depth=18),
                 decode_head=dict(type='IRNHead', in_channels=(64, 64, 128, 256, 512)),
                 **kwargs)
 

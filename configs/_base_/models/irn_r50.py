@@ -27,7 +27,9 @@ model = dict(
     type='IRNet',
     data_preprocessor=data_preprocessor,
     backbone=dict(
-        type='ResNet',
+        # mmseg's ResNet (same parameters as the CAM classifier's) that outputs the
+        # stem too: the stem and the four stages of out_indices are the five levels
+        type='ResNetWithStem',
         depth=50,
         num_stages=4,
         out_indices=(0, 1, 2, 3),

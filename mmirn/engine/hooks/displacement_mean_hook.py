@@ -71,7 +71,7 @@ class DisplacementMeanHook(Hook):
                 break
             # training=True pads the batch to one size like in training
             data = model.data_preprocessor(data, True)
-            _, disp = model._forward(data['inputs'])
+            _, disp = model.forward_raw(data['inputs'])
             for j, d in enumerate(disp):
                 h, w = d.shape[-2:]
                 samples = data.get('data_samples')

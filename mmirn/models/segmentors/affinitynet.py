@@ -72,9 +72,28 @@ class AffinityNet(BaseSegmentor):
 
     def encode_decode(self, inputs: Tensor,
                       batch_img_metas: List[dict]) -> Tensor:
-        """Affinities (N, D, h, w) of a batch."""
-        return self.decode_head.predict(
-            self.extract_feat(inputs), batch_img_metas, self.test_cfg)
+        """Affinities (N, D, h, w) of a batch on the grid of ``test_cfg.stride``.
+
+        ``h, w = ceil(H / stride), ceil(W / stride)`` of the input; the head's
+        feature map is resized (bilinear) to that grid if the backbone's stride
+        differs. Unlike mmseg's segmentation maps these stay on the grid: an
+        affinity links two of its cells.
+
+        Args:
+            inputs (Tensor): (N, 3, H, W) images.
+            batch_img_metas (list[dict]): Their meta information.
+
+        Returns:
+            Tensor: (N, D, h, w), D the pairs of the head's radius.
+        """
+        stride = self.test_cfg.get('stride', 8)
+        h, w = inputs.shape[-2:]
+        size = (-(-h // stride), -(-w // stride))
+        feat = self.decode_head.forward(self.extract_feat(inputs))
+        if tuple(feat.shape[-2:]) != size:
+            feat = F.interpolate(
+                feat, size=size, mode='bilinear', align_corners=False)
+        return self.decode_head.predict_by_feat(feat, batch_img_metas)
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """Affinity loss on the ``gt_relation`` of the samples."""
@@ -88,12 +107,7 @@ class AffinityNet(BaseSegmentor):
         out_h, out_w = -(-h // stride), -(-w // stride)
         img = F.pad(img[None, :, :h, :w],
                     (0, out_w * stride - w, 0, out_h * stride - h))
-        feat = self._forward(img)
-        if tuple(feat.shape[-2:]) != (out_h, out_w):
-            feat = F.interpolate(
-                feat, size=(out_h, out_w), mode='bilinear',
-                align_corners=False)
-        return self.decode_head.predict_by_feat(feat, [meta])[0]
+        return self.encode_decode(img, [meta])[0]
 
     def predict(self,
                 inputs: Tensor,

@@ -2,6 +2,7 @@
 from typing import List, Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmengine.structures import PixelData
 from mmseg.models.segmentors.base import BaseSegmentor
 from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
@@ -16,11 +17,13 @@ from mmirn.utils.config_keys import check_cfg_keys
 class IRNet(BaseSegmentor):
     """A frozen classifier backbone with the IRN head.
 
-    The backbone (an mmseg ``ResNet``/``ResNetV1c``) is usually initialised from
-    the trained CAM classifier, e.g. ``init_cfg=dict(type='Pretrained',
+    The backbone (usually :class:`~mmirn.models.ResNetWithStem` with
+    ``out_indices=(0, 1, 2, 3)``) is usually initialised from the trained CAM
+    classifier's ``ResNet``, e.g. ``init_cfg=dict(type='Pretrained',
     checkpoint=CAM_CKPT, prefix='backbone.')`` in its config, and kept frozen
-    (eval mode, no gradients). The head sees five levels: the stem (after max
-    pooling, stride 4) and the four residual stages.
+    (eval mode, no gradients). Its outputs are the head's levels, one per
+    ``in_channels`` of the head: IRN's five are the stem (after max pooling,
+    stride 4) and the four residual stages.
 
     ``predict`` fills two fields of every data sample, cropped to the stride-4
     size of the unpadded image, ``ceil(H / 4) x ceil(W / 4)``:
@@ -72,26 +75,40 @@ class IRNet(BaseSegmentor):
         self.backbone.eval()
         return self
 
-    def extract_feat(self, inputs: Tensor) -> List[Tensor]:
-        """Five levels of the frozen backbone: stem (stride 4) and four stages."""
-        b = self.backbone
+    def extract_feat(self, inputs: Tensor) -> Tuple[Tensor, ...]:
+        """The levels of the frozen backbone, one per input of the head."""
         with torch.no_grad():
-            if getattr(b, 'deep_stem', False):
-                x = b.stem(inputs)
-            else:
-                x = b.relu(b.norm1(b.conv1(inputs)))
-            x = b.maxpool(x)
-            feats = [x]
-            for name in b.res_layers:
-                x = getattr(b, name)(x)
-                feats.append(x)
+            feats = self.backbone(inputs)
+        levels = len(self.decode_head.in_channels)
+        if len(feats) != levels:
+            raise ValueError(
+                f'{type(self).__name__}: the backbone '
+                f'{type(self.backbone).__name__} gives {len(feats)} levels but '
+                f'the head takes {levels}; use ResNetWithStem (stem + the '
+                'stages of out_indices), e.g. out_indices=(0, 1, 2, 3)')
         return feats
 
     def encode_decode(self, inputs: Tensor,
-                      batch_img_metas: List[dict]) -> Tuple[Tensor, Tensor]:
-        """Boundary probabilities and displacements at stride 4 (padded size)."""
-        return self.decode_head.predict(
+                      batch_img_metas: List[dict]) -> Tensor:
+        """Dense maps of a batch at the input size, as mmseg's segmentors give.
+
+        One pass (no flip, unlike ``predict``): the head's stride-4 boundary
+        probabilities and centred displacements, resized bilinearly to the
+        input size.
+
+        Args:
+            inputs (Tensor): (N, 3, H, W) images.
+            batch_img_metas (list[dict]): Their meta information.
+
+        Returns:
+            Tensor: (N, 3, H, W): the boundary probability, then the
+            displacement (dy, dx) in input pixels.
+        """
+        boundary, disp = self.decode_head.predict(
             self.extract_feat(inputs), batch_img_metas, self.test_cfg)
+        maps = torch.cat([boundary, disp * 4], dim=1)
+        return F.interpolate(
+            maps, size=inputs.shape[-2:], mode='bilinear', align_corners=False)
 
     def loss(self, inputs: Tensor, data_samples: SampleList) -> dict:
         """IRN losses on the ``gt_relation`` of the samples."""
@@ -106,7 +123,7 @@ class IRNet(BaseSegmentor):
         flip = self.test_cfg.get('flip', True)
         if flip:
             img = torch.cat([img, img.flip(-1)])
-        boundary, disp = self._forward(img)
+        boundary, disp = self.forward_raw(img)
         boundary = boundary[:, :, :out_h, :out_w]
         disp = disp[:, :, :out_h, :out_w]
         if flip:
@@ -139,8 +156,21 @@ class IRNet(BaseSegmentor):
                 self.labeler(sample)
         return data_samples
 
+    def forward_raw(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """The head's raw outputs of a batch, at stride 4 of the padded input.
+
+        Args:
+            inputs (Tensor): (N, 3, H, W) images.
+
+        Returns:
+            tuple[Tensor]: Boundary logits (N, 1, h, w) and the displacement
+            (N, 2, h, w) before the training-set mean is subtracted (what
+            ``DisplacementMeanHook`` averages).
+        """
+        return self.decode_head.forward(self.extract_feat(inputs))
+
     def _forward(self,
                  inputs: Tensor,
                  data_samples: OptSampleList = None) -> Tuple[Tensor, Tensor]:
-        """Raw head outputs (boundary logits, displacement) at stride 4."""
-        return self.decode_head.forward(self.extract_feat(inputs))
+        """``forward(mode='tensor')``: :meth:`forward_raw`."""
+        return self.forward_raw(inputs)

@@ -57,3 +57,21 @@ def test_loss_and_predict(backbone, in_channels):
     # pairs reaching outside the image have affinity 0
     d = search_directions(5).tolist().index([0, 1])
     assert (aff[d, :, -1] == 0).all()
+
+
+def test_encode_decode_is_predicts_grid():
+    """predict pads to the stride and crops nothing: the same as encode_decode."""
+    torch.manual_seed(0)
+    model = _model(R18, (16, 32, 64)).eval()
+    img = torch.randn(2, 3, 64, 48)
+    with torch.no_grad():
+        aff = model.encode_decode(img, [{}] * 2)
+        out = model.predict(img, [
+            WSSSDataSample(metainfo=dict(img_shape=(64, 48))) for _ in range(2)])
+    assert aff.shape == (2, len(search_directions(5)), 8, 6)
+    for a, o in zip(aff, out):
+        assert torch.allclose(a, o.pred_affinity.data, atol=1e-6)
+    # a size off the stride grid rounds up
+    with torch.no_grad():
+        assert model.encode_decode(torch.randn(1, 3, 60, 44), [{}]).shape[-2:] \
+            == (8, 6)

@@ -21,7 +21,7 @@ def irnet_cfg():
             pad_val=0,
             seg_pad_val=255),
         backbone=dict(
-            type='ResNet',
+            type='ResNetWithStem',
             depth=18,
             strides=(1, 2, 2, 1),
             dilations=(1, 1, 1, 1),
@@ -135,5 +135,41 @@ def test_irn_configs_build(name):
         'IRNSemanticLabeler', 'IRNInstanceLabeler']
     # the head's in_channels match the backbone's levels
     with torch.no_grad():
-        boundary, disp = model._forward(torch.randn(1, 3, 64, 64))
+        boundary, disp = model.forward_raw(torch.randn(1, 3, 64, 64))
     assert boundary.shape == (1, 1, 16, 16) and disp.shape == (1, 2, 16, 16)
+
+
+def test_encode_decode_maps_at_input_size():
+    torch.manual_seed(0)
+    cfg = irnet_cfg()
+    cfg['test_cfg'] = dict(flip=False)
+    model = MODELS.build(cfg).eval()
+    model.decode_head.disp_mean.copy_(torch.tensor([0.5, -0.25]))
+    img = torch.randn(1, 3, 64, 48)
+    with torch.no_grad():
+        maps = model.encode_decode(img, [{}])
+        out = model.predict(img)[0]
+    assert maps.shape == (1, 3, 64, 48)
+    # predict's stride-4 maps (one pass without flip), resized; displacement x4
+    up = torch.nn.functional.interpolate(
+        torch.cat([out.pred_boundary.data, out.pred_displacement.data * 4])[None],
+        size=(64, 48), mode='bilinear', align_corners=False)
+    assert torch.allclose(maps, up, atol=1e-5)
+
+
+def test_encode_decode_units(monkeypatch):
+    """Boundary probabilities, and centred displacements in input pixels."""
+    model = MODELS.build(irnet_cfg()).eval()
+    model.decode_head.disp_mean.copy_(torch.tensor([0.5, -0.25]))
+
+    def head_forward(feats):
+        n, _, h, w = feats[1].shape
+        disp = torch.tensor([1., 2.]).view(1, 2, 1, 1).expand(n, 2, h, w)
+        return torch.zeros(n, 1, h, w), disp
+
+    monkeypatch.setattr(model.decode_head, 'forward', head_forward)
+    with torch.no_grad():
+        maps = model.encode_decode(torch.randn(2, 3, 32, 40), [{}] * 2)
+    assert maps.shape == (2, 3, 32, 40)
+    assert torch.all(maps[:, 0] == 0.5)
+    assert torch.all(maps[:, 1] == 2.) and torch.all(maps[:, 2] == 9.)
