@@ -59,10 +59,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of the config, key=value pairs')
-    args = parser.parse_args(argv)
-    # what load_tool_config reads besides the config and its options
-    args.launcher, args.work_dir = 'none', None
-    return args
+    return parser.parse_args(argv)
 
 
 def build_dataset(cfg, args):
