@@ -2,12 +2,11 @@
 import argparse
 import os
 
-import torch
-from mmengine.config import DictAction
 from mmengine.dist import barrier
 from mmengine.runner import Runner
 
-from mmirn.utils import (check_checkpoint_fits, claim_output_dirs, load_tool_config,
+from mmirn.utils import (add_launch_args, check_checkpoint_fits, claim_output_dirs,
+                         destroy_dist, export_local_rank, load_tool_config,
                          output_dirs, producer_record, register_all_modules)
 
 
@@ -20,25 +19,13 @@ def parse_args():
         help='the directory to save the file containing evaluation metrics')
     parser.add_argument(
         '--show-dir', help='directory where painted images will be saved')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override some settings in the used config, the key-value pair '
-        'in xxx=yyy format will be merged into config file.')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
+    add_launch_args(parser)
     parser.add_argument(
         '--redo', action='store_true',
         help='empty output folders (CAMs, labels) written by another checkpoint '
         'instead of refusing to write into them')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 
@@ -81,10 +68,7 @@ def main():
         raise SystemExit(f'error: {e}')
     barrier()  # no rank writes before rank 0 has claimed (and cleaned) the folders
     runner.test()
-    # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort
-    # ("terminate called without an active exception") and fail a finished run
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
-        torch.distributed.destroy_process_group()
+    destroy_dist()
 
 
 if __name__ == '__main__':

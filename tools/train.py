@@ -1,14 +1,12 @@
 """Train a model from a config (the usual OpenMMLab entry point)."""
 import argparse
 import logging
-import os
 
-import torch
-from mmengine.config import DictAction
 from mmengine.logging import print_log
 from mmengine.runner import Runner
 
-from mmirn.utils import (find_resume_checkpoint, load_tool_config,
+from mmirn.utils import (add_launch_args, destroy_dist, export_local_rank,
+                         find_resume_checkpoint, load_tool_config,
                          register_all_modules)
 
 
@@ -26,22 +24,9 @@ def parse_args():
     parser.add_argument(
         '--amp', action='store_true', default=False,
         help='enable automatic mixed precision training')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override some settings in the used config, the key-value pair '
-        'in xxx=yyy format will be merged into config file.')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launch_args(parser)
     args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 
@@ -73,10 +58,7 @@ def main():
 
     runner = Runner.from_cfg(cfg)
     runner.train()
-    # leave the gloo/NCCL group cleanly: a group left to interpreter exit can abort
-    # ("terminate called without an active exception") and fail a finished run
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
-        torch.distributed.destroy_process_group()
+    destroy_dist()
 
 
 if __name__ == '__main__':

@@ -2,7 +2,10 @@
 boundary map | instance labels | class labels.
 
 Runs the IRNet of CONFIG / CHECKPOINT on the first ``--num`` images of the config's test
-split (or the ids of ``--ids``) and reads the saved CAMs and pseudo labels of those images.
+split (or the ids of ``--ids``) and draws them with their pseudo labels. The images and
+CAMs come from the test dataset (``test_dataloader.dataset``) through
+``LoadImageFromFileChecked`` and ``LoadCAMs``: the CAM folder is its
+``data_prefix.cam_path``, which ``--cams DIR`` sets.
 Writes ``<out>/<img_id>.png`` per image and ``<out>/figure9.png`` (the first
 ``--grid-rows`` images in one grid, 4 by default). The panels are drawn by a
 ``WSSSVisualizer``; with ``--vis-dir DIR`` they also go to the vis backends of the config's
@@ -20,7 +23,6 @@ import os.path as osp
 import sys
 
 import cv2
-import mmcv
 import mmengine
 import numpy as np
 import torch
@@ -28,9 +30,10 @@ from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 from mmengine.runner import load_checkpoint
 
-from mmirn.pseudo import atomic_write, cam_path, load_cams
+from mmirn.datasets.utils import build_cam_dataset, select_samples
+from mmirn.pseudo import atomic_write
 from mmirn.pseudo.semantic import load_png
-from mmirn.registry import DATASETS, MODELS
+from mmirn.registry import MODELS
 from mmirn.utils import load_tool_config, register_all_modules
 from mmirn.visualization import build_wsss_visualizer
 
@@ -39,7 +42,10 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Draw IRN Figure 9 panels')
     parser.add_argument('config', help='IRNet config')
     parser.add_argument('checkpoint', help='IRNet checkpoint')
-    parser.add_argument('--cams', required=True, help='directory of the CAM .npz files')
+    parser.add_argument(
+        '--cams',
+        help='directory of the CAM .npz files (sets data_prefix.cam_path of the test '
+        'dataset); defaults to the config\'s')
     parser.add_argument('--sem-labels', required=True, help='directory of class label PNGs')
     parser.add_argument('--ins-labels', required=True,
                         help='directory of instance label PNGs')
@@ -62,45 +68,56 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings of the config, key=value pairs')
-    args = parser.parse_args(argv)
-    # what load_tool_config reads besides the config and its options
-    args.launcher, args.work_dir = 'none', None
-    return args
+    return parser.parse_args(argv)
 
 
 def choose_samples(dataset, ids_file, num):
     """Indices into ``dataset`` and ids of the images to draw."""
-    ids = [dataset.get_data_info(i)['img_id'] for i in range(len(dataset))]
-    if ids_file is None:
-        if num < 1 or not ids:
-            sys.exit(f'visualize_irn: nothing to draw (--num {num}, {len(ids)} images)')
-        return list(range(min(num, len(ids)))), ids[:num]
-    wanted = [line.strip() for line in mmengine.list_from_file(ids_file) if line.strip()]
-    index = {img_id: i for i, img_id in enumerate(ids)}
-    unknown = [i for i in wanted if i not in index]
-    if unknown:
-        sys.exit(f'visualize_irn: {len(unknown)} id(s) of {ids_file} are not in the test '
-                 f'split of the config, e.g. {unknown[:3]}')
-    return [index[i] for i in wanted], wanted
+    wanted = None
+    if ids_file is not None:
+        wanted = [line.strip() for line in mmengine.list_from_file(ids_file)
+                  if line.strip()]
+    try:
+        return select_samples(dataset, wanted, num)
+    except ValueError as e:
+        source = f'the ids of {ids_file}' if ids_file else f'--num {num}'
+        sys.exit(f'visualize_irn: {e} ({source}, test split of the config)')
 
 
-def input_paths(args, img_id):
+def input_paths(args, dataset, index, img_id):
     return dict(
-        cams=cam_path(args.cams, img_id),
+        cams=dataset.get_data_info(index)['cam_path'],
         sem=osp.join(args.sem_labels, f'{img_id}.png'),
         ins=osp.join(args.ins_labels, f'{img_id}.png'))
 
 
-def check_inputs(args, ids):
+def check_inputs(args, dataset, indices, ids):
     """Fail early, naming the files, if a CAM or label file is missing."""
-    missing = [p for img_id in ids for p in input_paths(args, img_id).values()
-               if not osp.isfile(p)]
+    missing = [
+        p for index, img_id in zip(indices, ids)
+        for p in input_paths(args, dataset, index, img_id).values()
+        if not osp.isfile(p)
+    ]
     if not osp.isfile(args.checkpoint):
         missing.insert(0, args.checkpoint)
     if missing:
         listed = '\n  '.join(missing[:10])
         more = f'\n  ... and {len(missing) - 10} more' if len(missing) > 10 else ''
         sys.exit(f'visualize_irn: {len(missing)} input file(s) missing:\n  {listed}{more}')
+
+
+def build_dataset(cfg, args):
+    """The test dataset with images and CAMs only (the model needs no more)."""
+    pipeline = [
+        dict(type='LoadImageFromFileChecked'),
+        dict(type='LoadCAMs'),
+        dict(type='PackWSSSInputs'),
+    ]
+    try:
+        return build_cam_dataset(cfg.test_dataloader.dataset, pipeline,
+                                 cam_path=args.cams)
+    except ValueError as e:
+        sys.exit(f'visualize_irn: test dataset of {args.config}: {e}')
 
 
 def build_model(cfg, checkpoint, device):
@@ -122,14 +139,14 @@ def write_png(path, rgb):
 
 def draw_one(visualizer, model, dataset, index, img_id, args):
     """The six tiles of one image."""
-    data = pseudo_collate([dataset[index]])
+    inputs = dataset[index]
+    img = inputs['inputs'].numpy().transpose(1, 2, 0)[..., ::-1]  # BGR -> RGB
+    cams = inputs['data_samples'].cams.data.numpy()
     with torch.no_grad():
-        sample = model.test_step(data)[0]
-    paths = input_paths(args, img_id)
-    img = mmcv.imread(sample.img_path, channel_order='rgb')
-    cams = load_cams(paths['cams'])['high_res'].astype(np.float32)
+        sample = model.test_step(pseudo_collate([inputs]))[0]
+    paths = input_paths(args, dataset, index, img_id)
     return visualizer.irn_tiles(
-        img, cams,
+        np.ascontiguousarray(img), cams,
         sample.pred_displacement.data.cpu().numpy(),
         sample.pred_boundary.data.cpu().numpy(),
         load_png(paths['ins']),
@@ -143,10 +160,9 @@ def main(argv=None):
     cfg = load_tool_config(args)
     # the figure shows the labels the label step wrote: no labeller, the given CAMs
     cfg.model.labeler = None
-    cfg.test_dataloader.dataset.data_prefix.cam_path = osp.abspath(args.cams)
-    dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    dataset = build_dataset(cfg, args)
     indices, ids = choose_samples(dataset, args.ids, args.num)
-    check_inputs(args, ids)
+    check_inputs(args, dataset, indices, ids)
     model = build_model(cfg, args.checkpoint, args.device)
     visualizer = build_wsss_visualizer(cfg.get('visualizer'), args.vis_dir)
     rows = []

@@ -83,7 +83,9 @@ steps = [
             _abl_cam_boundary='ins_cam_boundary/ap50',
             _abl_full='ins/ap50')),
     # IRN Figure 9 (image | CAM | displacement | boundary | instances | classes): one
-    # PNG for each of the first 6 images and report/figure9.png with the first 4
+    # PNG for each of the first 6 images and report/figure9.png with the first 4; the
+    # images and CAMs come through the IRN config's test dataset (--cams sets its
+    # data_prefix.cam_path, read by LoadCAMs)
     dict(
         name='report',
         cmd=['tools/visualize_irn.py', '{irn_config}', '{irn_ckpt}', '--cams', '{cams}',

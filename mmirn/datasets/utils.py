@@ -1,6 +1,6 @@
 """Small helpers shared by the image-level label datasets."""
 import os.path as osp
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -96,3 +96,66 @@ def parse_label_lines(path: str,
                                  f'{list(index)}')
             items.append((lineno, name, sorted({index[n] for n in names})))
     return items
+
+
+def select_samples(dataset,
+                   ids: Optional[Sequence[str]] = None,
+                   num: Optional[int] = None) -> Tuple[List[int], List[str]]:
+    """Indices into ``dataset`` and ids of the images a tool works on.
+
+    Args:
+        dataset: A built dataset whose data infos hold ``img_id``.
+        ids (Sequence[str], optional): The wanted image ids, in this order; each
+            must be in the dataset. Defaults to None (the first ``num``).
+        num (int, optional): Without ``ids``, how many images from the start
+            of the dataset. Defaults to None (all).
+
+    Returns:
+        tuple[list[int], list[str]]: The indices and their image ids.
+
+    Raises:
+        ValueError: For an id not in the dataset, or no image to take.
+    """
+    all_ids = [dataset.get_data_info(i)['img_id'] for i in range(len(dataset))]
+    if ids is None:
+        if (num is not None and num < 1) or not all_ids:
+            raise ValueError(f'no image to take (num {num}, {len(all_ids)} '
+                             'images in the dataset)')
+        n = len(all_ids) if num is None else min(num, len(all_ids))
+        return list(range(n)), all_ids[:n]
+    index = {img_id: i for i, img_id in enumerate(all_ids)}
+    unknown = [i for i in ids if i not in index]
+    if unknown:
+        raise ValueError(f'{len(unknown)} id(s) are not in the dataset, e.g. '
+                         f'{unknown[:3]}')
+    return [index[i] for i in ids], list(ids)
+
+
+def build_cam_dataset(dataset_cfg: dict, pipeline: Sequence[dict], **folders):
+    """Build a dataset whose pipeline reads the CAMs of ``data_prefix.cam_path``.
+
+    The route of the tools that draw or use stored CAMs: the CAM folder is a
+    data prefix of the dataset (set from the command line, e.g. ``--cams``) and
+    ``LoadCAMs`` in ``pipeline`` reads the files.
+
+    Args:
+        dataset_cfg (dict): The dataset config (e.g. ``cfg.test_dataloader.dataset``),
+            changed in place.
+        pipeline (Sequence[dict]): The transforms to use instead of the config's.
+        **folders: ``data_prefix`` entries to set, e.g. ``cam_path=DIR``; None
+            values leave the config's. They are made absolute, as the dataset
+            joins relative prefixes with its ``data_root``.
+
+    Raises:
+        ValueError: When the dataset has no ``data_prefix.cam_path``.
+    """
+    from mmirn.registry import DATASETS
+    prefix = dataset_cfg.setdefault('data_prefix', dict())
+    for key, folder in folders.items():
+        if folder is not None:
+            prefix[key] = osp.abspath(folder)
+    if not prefix.get('cam_path'):
+        raise ValueError('the dataset has no data_prefix.cam_path: give the CAM '
+                         'folder (--cams DIR)')
+    dataset_cfg['pipeline'] = list(pipeline)
+    return DATASETS.build(dataset_cfg)

@@ -1,6 +1,6 @@
 """Neighbour offsets and the pixel lines between them (IRN's search directions)."""
 from functools import lru_cache
-from typing import List, Tuple
+from typing import Iterator, List, Tuple
 
 import torch
 
@@ -90,3 +90,26 @@ def line_table(radius: int, device='cpu'):
     if device.type == 'cuda' and device.index is None:
         device = torch.device('cuda', torch.cuda.current_device())
     return _line_table(radius, str(device))
+
+
+def pair_windows(radius: int, h: int,
+                 w: int) -> Iterator[Tuple[int, int, int, int, int]]:
+    """The pixel pairs of each search direction that lie inside an image.
+
+    For direction ``d`` = (dy, dx) of :func:`search_directions`, the pairs
+    ``(y, x) -> (y + dy, x + dx)`` with both ends in an ``h`` x ``w`` image
+    start at ``0 <= y < h - dy`` and ``x0 <= x < x1``. Directions without
+    such a pair are skipped.
+
+    Args:
+        radius (int): Search radius.
+        h (int): Image height.
+        w (int): Image width.
+
+    Yields:
+        tuple[int, int, int, int, int]: ``d, dy, dx, x0, x1``.
+    """
+    for d, (dy, dx) in enumerate(_offsets(radius)):
+        x0, x1 = max(0, -dx), w - max(0, dx)
+        if dy < h and x1 > x0:
+            yield d, dy, dx, x0, x1

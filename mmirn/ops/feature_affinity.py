@@ -2,7 +2,7 @@
 import torch
 from torch import Tensor
 
-from .directions import line_table
+from .directions import line_table, pair_windows
 
 
 def feature_affinity(feat: Tensor, radius: int) -> Tensor:
@@ -22,12 +22,8 @@ def feature_affinity(feat: Tensor, radius: int) -> Tensor:
     if feat.dim() != 4:
         raise ValueError(f'feat must be (N, C, H, W), got {tuple(feat.shape)}')
     n, _, h, w = feat.shape
-    dirs = line_table(radius)[0].tolist()
-    out = feat.new_zeros(n, len(dirs), h, w)
-    for d, (dy, dx) in enumerate(dirs):
-        x0, x1 = max(0, -dx), w - max(0, dx)
-        if dy >= h or x1 <= x0:
-            continue
+    out = feat.new_zeros(n, len(line_table(radius)[0]), h, w)
+    for d, dy, dx, x0, x1 in pair_windows(radius, h, w):
         here = feat[:, :, :h - dy, x0:x1]
         there = feat[:, :, dy:, x0 + dx:x1 + dx]
         out[:, d, :h - dy, x0:x1] = torch.exp(-(here - there).abs().mean(1))

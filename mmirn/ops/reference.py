@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from .directions import line_points, line_table
+from .directions import line_points, line_table, pair_windows
 
 
 def boundary_affinity_ref(boundary: Tensor, radius: int) -> Tensor:
@@ -11,12 +11,8 @@ def boundary_affinity_ref(boundary: Tensor, radius: int) -> Tensor:
     if boundary.dim() == 4:
         boundary = boundary[:, 0]
     n, h, w = boundary.shape
-    dirs = line_table(radius)[0].tolist()
-    out = boundary.new_zeros(n, len(dirs), h, w)
-    for d, (dy, dx) in enumerate(dirs):
-        x0, x1 = max(0, -dx), w - max(0, dx)
-        if dy >= h or x1 <= x0:
-            continue
+    out = boundary.new_zeros(n, len(line_table(radius)[0]), h, w)
+    for d, dy, dx, x0, x1 in pair_windows(radius, h, w):
         peak = None
         for py, px in line_points(dy, dx):
             b = boundary[:, py:py + h - dy, x0 + px:x1 + px]
@@ -29,16 +25,14 @@ def _walk_weights(affinity: Tensor, radius: int, beta: float):
     """Normalised stencil weights: self (N, 1, H, W), forward and backward lists."""
     n, _, h, w = affinity.shape
     dirs = line_table(radius)[0].tolist()
-    fwd, bwd = [], []
-    for d, (dy, dx) in enumerate(dirs):
-        x0, x1 = max(0, -dx), w - max(0, dx)
-        a = affinity.new_zeros(n, 1, h, w)
-        if dy < h and x1 > x0:
-            a[:, 0, :h - dy, x0:x1] = affinity[:, d, :h - dy, x0:x1].pow(beta)
-        # The pair (p, p + d) seen from p + d.
-        b = F.pad(a, (max(0, dx), max(0, -dx), dy, 0))[:, :, :h, max(0, -dx):][..., :w]
-        fwd.append(a)
-        bwd.append(b)
+    fwd = [affinity.new_zeros(n, 1, h, w) for _ in dirs]
+    for d, dy, dx, x0, x1 in pair_windows(radius, h, w):
+        fwd[d][:, 0, :h - dy, x0:x1] = affinity[:, d, :h - dy, x0:x1].pow(beta)
+    # The pair (p, p + d) seen from p + d.
+    bwd = [
+        F.pad(a, (max(0, dx), max(0, -dx), dy, 0))[:, :, :h, max(0, -dx):][..., :w]
+        for (dy, dx), a in zip(dirs, fwd)
+    ]
     norm = 1 + sum(fwd) + sum(bwd)
     return 1 / norm, [a / norm for a in fwd], [b / norm for b in bwd], dirs
 
@@ -62,15 +56,11 @@ def random_walk_ref(x: Tensor, affinity: Tensor, radius: int, beta: float,
 def dense_transition(affinity: Tensor, radius: int, beta: float) -> Tensor:
     """Dense column-stochastic matrices ``A^beta / sum_i A^beta`` of shape (N, HW, HW)."""
     n, _, h, w = affinity.shape
-    dirs = line_table(radius)[0].tolist()
     idx = torch.arange(h * w, device=affinity.device).view(h, w)
     mats = []
     for i in range(n):
         a = torch.eye(h * w, dtype=affinity.dtype, device=affinity.device)
-        for d, (dy, dx) in enumerate(dirs):
-            x0, x1 = max(0, -dx), w - max(0, dx)
-            if dy >= h or x1 <= x0:
-                continue
+        for d, dy, dx, x0, x1 in pair_windows(radius, h, w):
             src = idx[:h - dy, x0:x1].reshape(-1)
             dst = idx[dy:, x0 + dx:x1 + dx].reshape(-1)
             val = affinity[i, d, :h - dy, x0:x1].reshape(-1).pow(beta)

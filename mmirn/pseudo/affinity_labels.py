@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 
 from .crf import crf_inference
-from .relations import IGNORE_INDEX
+from .relations import IGNORE_INDEX, keyed_cams
 
 # PSA's CRF kernels (its `crf_inference`, scale 1).
 PSA_CRF_CFG = dict(
@@ -88,15 +88,10 @@ def mine_affinity_labels(img: np.ndarray,
         np.ndarray: (H, W) uint8: 0 confident background, c + 1 confident
         foreground class c, 255 neutral.
     """
-    keys = np.asarray(keys, dtype=np.int64).reshape(-1)
-    cams = np.asarray(cams, dtype=np.float32)
-    assert cams.ndim == 3 and cams.shape[0] == keys.shape[0], \
-        f'{keys.shape[0]} keys but CAMs of shape {cams.shape}'
+    keys, cams, lut = keyed_cams(keys, cams)
     assert alpha_low <= alpha_high, 'alpha_low must not exceed alpha_high'
     crf_cfg = dict(PSA_CRF_CFG if crf_cfg is None else crf_cfg)
     use_crf = crf_cfg.pop('enabled', True)
-    # channel index -> label value (0 background, c + 1 foreground class c)
-    lut = np.concatenate([[0], keys + 1]).astype(np.uint8)
 
     def label_map(alpha):
         scores = bg_scores(cams, alpha)

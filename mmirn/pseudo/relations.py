@@ -16,6 +16,26 @@ from .crf import crf_inference_label
 IGNORE_INDEX = 255
 
 
+def keyed_cams(keys: np.ndarray, cams: np.ndarray):
+    """Check an image's CAMs against their keys; the labels of their channels.
+
+    Args:
+        keys (np.ndarray): (K, ) foreground class indices of the CAM channels.
+        cams (np.ndarray): (K, H, W) CAMs.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray, np.ndarray]: ``keys`` as int64 (K, ),
+        ``cams`` as float32 (K, H, W) and the int64 (K + 1, ) label of each
+        channel of a background-first score stack: 0 background, c + 1
+        foreground class c.
+    """
+    keys = np.asarray(keys, dtype=np.int64).reshape(-1)
+    cams = np.asarray(cams, dtype=np.float32)
+    assert cams.ndim == 3 and cams.shape[0] == keys.shape[0], \
+        f'{keys.shape[0]} keys but CAMs of shape {cams.shape}'
+    return keys, cams, np.concatenate([[0], keys + 1]).astype(np.int64)
+
+
 def threshold_cams(cams: np.ndarray, thr: float) -> np.ndarray:
     """Label each pixel with its top CAM channel, or 0 where all CAMs are below thr.
 
@@ -53,15 +73,10 @@ def mine_relation_labels(img: np.ndarray,
         np.ndarray: (H, W) uint8, 0 confident background, c + 1 confident foreground
         class c, 255 ignored.
     """
-    keys = np.asarray(keys, dtype=np.int64).reshape(-1)
-    cams = np.asarray(cams, dtype=np.float32)
-    assert cams.ndim == 3 and cams.shape[0] == keys.shape[0], \
-        f'{keys.shape[0]} keys but CAMs of shape {cams.shape}'
+    keys, cams, lut = keyed_cams(keys, cams)
     assert bg_thr <= fg_thr, 'bg_thr must not exceed fg_thr'
     crf_cfg = dict(crf_cfg or {})
     use_crf = crf_cfg.pop('enabled', True)
-    # channel index -> label value (0 background, c + 1 foreground class c)
-    lut = np.concatenate([[0], keys + 1]).astype(np.int64)
 
     def confident(thr):
         labels = threshold_cams(cams, thr)

@@ -94,3 +94,44 @@ def prepare_dist_cfg(cfg) -> None:
             find_unused_parameters=cfg.get('find_unused_parameters', False))
         wrapper.setdefault('device_ids', None)
         cfg.model_wrapper_cfg = wrapper
+
+
+def add_launch_args(parser) -> None:
+    """Add the options of a tool that runs under a launcher.
+
+    ``--cfg-options`` (merged by :func:`~mmirn.utils.load_tool_config`),
+    ``--launcher`` and ``--local-rank`` (passed by ``torch.distributed.launch``;
+    torchrun sets ``LOCAL_RANK`` instead, see :func:`export_local_rank`).
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser.
+    """
+    from mmengine.config import DictAction
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override some settings in the used config, the key-value pair '
+        'in xxx=yyy format will be merged into config file.')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def export_local_rank(args) -> None:
+    """Set ``LOCAL_RANK`` from ``--local-rank`` unless the launcher has set it."""
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+
+
+def destroy_dist() -> None:
+    """Leave the process group, if any, before the tool exits.
+
+    A gloo / NCCL group left to interpreter exit can abort ("terminate called
+    without an active exception") and fail a finished run.
+    """
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()

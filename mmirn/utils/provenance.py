@@ -43,6 +43,15 @@ def _digest(obj):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _read_record(path):
+    """A folder's provenance record; ``{}`` for a file that is no JSON (cut short)."""
+    with open(path) as f:
+        try:
+            return json.load(f)
+        except json.JSONDecodeError:
+            return {}
+
+
 def producer_record(cfg):
     """What decides a test run's outputs besides the checkpoint.
 
@@ -64,11 +73,7 @@ def producer_record(cfg):
         record = osp.join(folder, PROVENANCE)
         inputs[key] = None
         if osp.isfile(record):
-            with open(record) as f:
-                try:
-                    made = json.load(f)
-                except json.JSONDecodeError:
-                    made = {}
+            made = _read_record(record)
             # the checkpoint and settings that wrote it, not where they were run from
             inputs[key] = _digest([made.get('sha256'), made.get('producer')])
     return dict(producer=_digest(dict(model=model, dataset=dataset, inputs=inputs)),
@@ -90,11 +95,7 @@ def claim_output_dirs(dirs, checkpoint, config, redo=False, write=True, producer
     for d in dirs:
         path = osp.join(d, PROVENANCE)
         if osp.exists(path):
-            with open(path) as f:
-                try:
-                    old = json.load(f)
-                except json.JSONDecodeError:
-                    old = {}
+            old = _read_record(path)
             other_producer = (old.get('producer') and record.get('producer')
                               and old['producer'] != record['producer'])
             if other_producer and old.get('sha256') == record['sha256'] and not redo:

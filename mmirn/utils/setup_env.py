@@ -33,10 +33,11 @@ def load_tool_config(args):
     Reads ``args.config``, records ``args.launcher``, merges ``args.cfg_options`` (then
     the JSON file that the environment variable ``MMIRN_CFG_OPTIONS`` names, if set),
     picks the distributed backend (:func:`prepare_dist_cfg`) and sets ``work_dir``:
-    ``--work-dir`` > the config's > ``./work_dirs/<config name>``.
+    ``--work-dir`` > the config's > ``./work_dirs/<config name>``. A tool without
+    ``--launcher`` / ``--work-dir`` runs without a launcher (``'none'``).
     """
     cfg = Config.fromfile(args.config)
-    cfg.launcher = args.launcher
+    cfg.launcher = getattr(args, 'launcher', 'none')
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     if os.environ.get('MMIRN_CFG_OPTIONS'):
@@ -45,7 +46,7 @@ def load_tool_config(args):
         with open(os.environ['MMIRN_CFG_OPTIONS']) as f:
             cfg.merge_from_dict(json.load(f))
     prepare_dist_cfg(cfg)
-    if args.work_dir is not None:
+    if getattr(args, 'work_dir', None) is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from mmirn.evaluation.metrics.instance_ap import (coco_mask_ap, encode_masks,
-                                                  mask_iou, voc_ap,
+from mmirn.evaluation.metrics.instance_ap import (coco_mask_ap, mask_iou, voc_ap,
                                                   voc_instance_ap)
+from mmirn.structures import encode_masks
 
 
 def box(h, w, y0, y1, x0, x1):

@@ -35,3 +35,21 @@ def test_line_points():
     assert pts[0] == (0, 0) and pts[-1] == (4, -7)
     for y, x in pts:
         assert (y * -7 - x * 4)**2 < 4 * 4 + 7 * 7
+
+
+def test_pair_windows():
+    """Each window holds exactly the pairs with both ends in the image."""
+    from mmirn.ops.directions import pair_windows
+    h, w, radius = 3, 4, 4
+    dirs = search_directions(radius).tolist()
+    windows = {d: (dy, dx, x0, x1) for d, dy, dx, x0, x1 in pair_windows(radius, h, w)}
+    for d, (dy, dx) in enumerate(dirs):
+        starts = {(y, x) for y in range(h) for x in range(w)
+                  if 0 <= y + dy < h and 0 <= x + dx < w}
+        if not starts:
+            assert d not in windows
+            continue
+        wy, wx, x0, x1 = windows[d]
+        assert (wy, wx) == (dy, dx)
+        assert starts == {(y, x) for y in range(h - dy) for x in range(x0, x1)}
+    assert len(windows) < len(dirs)  # dy = 3 does not fit in 3 rows

@@ -42,6 +42,66 @@ def check_image_complete(img_bytes: bytes, filename: str) -> None:
         raise ValueError(f'Image file is truncated or corrupt: {filename}')
 
 
+# What the messages of :func:`_read_index_png` call each kind of file and its values.
+_INDEX_PNGS = {
+    'mask':
+    dict(
+        name='Mask',
+        channels='a single-channel index map',
+        values='class indices',
+        value_range=': an index map holds 0-255 (255 ignored)',
+        allow_bool=True),
+    'saliency map':
+    dict(
+        name='Saliency map',
+        channels='a single-channel (grey) image',
+        values='0-255 grey levels',
+        value_range=', not 0-255',
+        allow_bool=False),
+}
+
+
+def _read_index_png(filename: str,
+                    what: str,
+                    backend_args: Optional[dict] = None) -> np.ndarray:
+    """Read a single-channel PNG of 0-255 values as uint8 [H, W].
+
+    The one reader of label and saliency PNGs: the file is read at its own bit
+    depth, and a missing, undecodable or multi-channel file or values outside
+    0-255 (a 16-bit map is neither wrapped nor rescaled) are errors naming it.
+
+    Args:
+        filename (str): The PNG.
+        what (str): A key of ``_INDEX_PNGS`` (``'mask'``, ``'saliency map'``),
+            for the messages and whether bool images pass.
+        backend_args (dict, optional): mmengine file backend arguments.
+            Defaults to None.
+    """
+    kind = _INDEX_PNGS[what]
+    name = kind['name']
+    try:
+        img_bytes = fileio.get(filename, backend_args=backend_args)
+    except FileNotFoundError as e:
+        raise FileNotFoundError(f'{name} not found: {filename}') from e
+    try:
+        img = mmcv.imfrombytes(img_bytes, flag='unchanged', backend='pillow')
+    except Exception as e:  # PIL raises several types on bad data
+        raise ValueError(f'Cannot read {what} {filename}: {e}') from e
+    if img is None or (img.ndim != 2 and img.shape[-1] != 1):
+        raise ValueError(f'{name} {filename} is not {kind["channels"]}')
+    img = img.reshape(img.shape[:2])
+    if img.dtype == np.bool_ and kind['allow_bool']:
+        return img.astype(np.uint8)
+    if img.dtype == np.bool_ or not np.issubdtype(img.dtype, np.integer):
+        raise ValueError(
+            f'{name} {filename} holds {img.dtype} values, not {kind["values"]}')
+    if img.size and (img.min() < 0 or img.max() > 255):
+        raise ValueError(
+            f'{name} {filename} ({img.dtype}) holds values from {int(img.min())} '
+            f'to {int(img.max())}{kind["value_range"]}')
+    return img.astype(np.uint8)
+
+
 def read_index_map(filename: str,
                    backend_args: Optional[dict] = None) -> np.ndarray:
     """Read a label PNG (palette or grey) as a uint8 index map [H, W].
@@ -49,27 +109,7 @@ def read_index_map(filename: str,
     The file is read at its own bit depth: a 16-bit map with values above 255 is an
     error naming the file (not wrapped to ``value % 256``).
     """
-    try:
-        img_bytes = fileio.get(filename, backend_args=backend_args)
-    except FileNotFoundError as e:
-        raise FileNotFoundError(f'Mask not found: {filename}') from e
-    try:
-        mask = mmcv.imfrombytes(img_bytes, flag='unchanged', backend='pillow')
-    except Exception as e:  # PIL raises several types on bad data
-        raise ValueError(f'Cannot read mask {filename}: {e}') from e
-    if mask is None or (mask.ndim != 2 and mask.shape[-1] != 1):
-        raise ValueError(f'Mask {filename} is not a single-channel index map')
-    mask = mask.reshape(mask.shape[:2])
-    if mask.dtype in (np.uint8, np.bool_):
-        return mask.astype(np.uint8)
-    if not np.issubdtype(mask.dtype, np.integer):
-        raise ValueError(f'Mask {filename} holds {mask.dtype} values, not class '
-                         'indices')
-    if mask.size and (mask.min() < 0 or mask.max() > 255):
-        raise ValueError(
-            f'Mask {filename} ({mask.dtype}) holds values from {int(mask.min())} to '
-            f'{int(mask.max())}: an index map holds 0-255 (255 ignored)')
-    return mask.astype(np.uint8)
+    return _read_index_png(filename, 'mask', backend_args)
 
 
 def check_mask_classes(mask: np.ndarray, num_classes: int, filename: str) -> None:
@@ -390,29 +430,11 @@ def read_saliency(filename: str,
         backend_args (dict, optional): mmengine file backend arguments.
             Defaults to None.
     """
-    try:
-        img_bytes = fileio.get(filename, backend_args=backend_args)
-    except FileNotFoundError as e:
-        raise FileNotFoundError(f'Saliency map not found: {filename}') from e
-    try:
-        sal = mmcv.imfrombytes(img_bytes, flag='unchanged', backend='pillow')
-    except Exception as e:  # PIL raises several types on bad data
-        raise ValueError(f'Cannot read saliency map {filename}: {e}') from e
-    if sal is None or (sal.ndim != 2 and sal.shape[-1] != 1):
-        raise ValueError(f'Saliency map {filename} is not a single-channel '
-                         f'(grey) image')
-    sal = sal.reshape(sal.shape[:2])
-    if sal.dtype == np.bool_ or not np.issubdtype(sal.dtype, np.integer):
-        raise ValueError(f'Saliency map {filename} holds {sal.dtype} values, '
-                         'not 0-255 grey levels')
-    if sal.size and (sal.min() < 0 or sal.max() > 255):
-        raise ValueError(
-            f'Saliency map {filename} ({sal.dtype}) holds values from '
-            f'{int(sal.min())} to {int(sal.max())}, not 0-255')
+    sal = _read_index_png(filename, 'saliency map', backend_args)
     if shape is not None and tuple(sal.shape) != tuple(shape[:2]):
         raise ValueError(f'Saliency map {filename} has size {tuple(sal.shape)} '
                          f'but its image has {tuple(shape[:2])}')
-    return sal.astype(np.uint8)
+    return sal
 
 
 @TRANSFORMS.register_module()

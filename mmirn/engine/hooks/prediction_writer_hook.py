@@ -5,16 +5,15 @@ import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
-import pycocotools.mask as mask_util
 from mmengine.dist import barrier, get_rank
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
-from mmirn.evaluation.metrics.instance_ap import encode_masks
 from mmirn.pseudo.cam_io import atomic_write, cam_path, save_cams
 from mmirn.pseudo.semantic import save_png
 from mmirn.registry import HOOKS
+from mmirn.structures.coco_instances import coco_annotation, encode_masks
 from mmirn.utils.file_faults import remove_temp_files
 from .degenerate_log import (KINDS, DegenerateLog, cams_all_zero, no_foreground,
                              no_instance, write_summary)
@@ -60,16 +59,7 @@ def detections_to_coco(results: Sequence[dict], classes: Sequence[str],
         for rle, label, score in zip(r['rles'], r['labels'], r['scores']):
             if score <= score_thr:
                 continue
-            anns.append(
-                dict(
-                    id=len(anns) + 1,
-                    image_id=i + 1,
-                    category_id=int(label) + 1,
-                    segmentation=rle,
-                    area=float(mask_util.area(rle)),
-                    bbox=[float(v) for v in mask_util.toBbox(rle)],
-                    iscrowd=0,
-                    score=float(score)))
+            anns.append(coco_annotation(len(anns) + 1, i + 1, label, rle, score))
     categories = [dict(id=c + 1, name=name) for c, name in enumerate(classes)]
     return dict(images=images, annotations=anns, categories=categories)
 

@@ -1,20 +1,11 @@
 """Instance mask AP: the VOC way (AP50 / AP70) and COCO's via pycocotools."""
 import contextlib
 import io
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
-import pycocotools.mask as mask_util
 
-
-def encode_masks(masks: np.ndarray) -> List[dict]:
-    """COCO RLEs (``counts`` as str, so they serialise to JSON) of (N, H, W) masks."""
-    rles = []
-    for m in masks:
-        rle = mask_util.encode(np.asfortranarray(m.astype(np.uint8)))
-        rle['counts'] = rle['counts'].decode('ascii')
-        rles.append(rle)
-    return rles
+from mmirn.structures.coco_instances import coco_annotation
 
 
 def mask_iou(pred: np.ndarray,
@@ -119,15 +110,7 @@ def coco_mask_ap(results: Sequence[dict],
     for i, r in enumerate(results):
         images.append(dict(id=i + 1, height=r['height'], width=r['width']))
         for rle, label in zip(r['gt_rles'], r['gt_labels']):
-            anns.append(
-                dict(
-                    id=len(anns) + 1,
-                    image_id=i + 1,
-                    category_id=int(label) + 1,
-                    segmentation=rle,
-                    area=float(mask_util.area(rle)),
-                    bbox=mask_util.toBbox(rle).tolist(),
-                    iscrowd=0))
+            anns.append(coco_annotation(len(anns) + 1, i + 1, label, rle))
         for rle, label, score in zip(r['rles'], r['labels'], r['scores']):
             dets.append(
                 dict(

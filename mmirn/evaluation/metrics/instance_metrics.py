@@ -8,7 +8,8 @@ from mmdet.evaluation import CocoMetric
 from mmengine.evaluator import BaseMetric
 
 from mmirn.registry import METRICS
-from .instance_ap import encode_masks, mask_iou, voc_instance_ap
+from mmirn.structures.coco_instances import encode_masks
+from .instance_ap import mask_iou, voc_instance_ap
 
 
 def _gt(sample: dict):
