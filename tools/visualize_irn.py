@@ -22,20 +22,19 @@ import argparse
 import os.path as osp
 import sys
 
-import cv2
-import mmengine
 import numpy as np
 import torch
 from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
-from mmengine.runner import load_checkpoint
 
-from mmirn.datasets.utils import build_cam_dataset, select_samples
-from mmirn.pseudo import atomic_write
+from mmirn.datasets.utils import build_cam_dataset
 from mmirn.pseudo.semantic import load_png
-from mmirn.registry import MODELS
 from mmirn.utils import load_tool_config, register_all_modules
 from mmirn.visualization import build_wsss_visualizer
+from mmirn.visualization.tool_utils import (build_model, choose_samples,
+                                            write_png)
+
+TOOL = 'visualize_irn'
 
 
 def parse_args(argv=None):
@@ -70,18 +69,6 @@ def parse_args(argv=None):
         help='override settings of the config, key=value pairs')
     return parser.parse_args(argv)
 
-
-def choose_samples(dataset, ids_file, num):
-    """Indices into ``dataset`` and ids of the images to draw."""
-    wanted = None
-    if ids_file is not None:
-        wanted = [line.strip() for line in mmengine.list_from_file(ids_file)
-                  if line.strip()]
-    try:
-        return select_samples(dataset, wanted, num)
-    except ValueError as e:
-        source = f'the ids of {ids_file}' if ids_file else f'--num {num}'
-        sys.exit(f'visualize_irn: {e} ({source}, test split of the config)')
 
 
 def input_paths(args, dataset, index, img_id):
@@ -120,21 +107,6 @@ def build_dataset(cfg, args):
         sys.exit(f'visualize_irn: test dataset of {args.config}: {e}')
 
 
-def build_model(cfg, checkpoint, device):
-    model = MODELS.build(cfg.model)
-    try:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-    except Exception as e:  # e.g. a checkpoint a training run is still writing
-        sys.exit(f'visualize_irn: cannot load {checkpoint} ({type(e).__name__}: {e}); '
-                 'if a training run is writing it, run this again when it has finished')
-    return model.to(device).eval()
-
-
-def write_png(path, rgb):
-    ok, data = cv2.imencode('.png', np.ascontiguousarray(rgb[..., ::-1]),
-                            [cv2.IMWRITE_PNG_COMPRESSION, 9])
-    assert ok, f'PNG encoding failed for {path}'
-    atomic_write(path, lambda f: f.write(data.tobytes()), suffix='.png')
 
 
 def draw_one(visualizer, model, dataset, index, img_id, args):
@@ -161,9 +133,9 @@ def main(argv=None):
     # the figure shows the labels the label step wrote: no labeller, the given CAMs
     cfg.model.labeler = None
     dataset = build_dataset(cfg, args)
-    indices, ids = choose_samples(dataset, args.ids, args.num)
+    indices, ids = choose_samples(dataset, args.ids, args.num, TOOL)
     check_inputs(args, dataset, indices, ids)
-    model = build_model(cfg, args.checkpoint, args.device)
+    model = build_model(cfg, args.checkpoint, args.device, TOOL)
     visualizer = build_wsss_visualizer(cfg.get('visualizer'), args.vis_dir)
     rows = []
     for index, img_id in zip(indices, ids):

@@ -24,12 +24,12 @@ import torch
 from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 
+from mmirn.datasets.utils import build_cam_dataset
 from mmirn.pseudo.semantic import load_png
-from mmirn.registry import DATASETS
 from mmirn.utils import load_tool_config, register_all_modules
 from mmirn.visualization import build_wsss_visualizer
 from mmirn.visualization.tool_utils import (build_model, choose_samples,
-                                            with_cam_loading, write_png)
+                                            write_png)
 
 TOOL = 'visualize_rca'
 
@@ -62,6 +62,21 @@ def parse_args(argv=None):
     return args
 
 
+def build_dataset(cfg, cams):
+    """The test dataset with images, image labels (the classes drawn) and CAMs."""
+    pipeline = [
+        dict(type='LoadImageFromFileChecked'),
+        dict(type='LoadWSSSAnnotations', with_seg=False, with_ins=False,
+             with_relation=False),
+        dict(type='LoadCAMs'),
+        dict(type='PackWSSSInputs'),
+    ]
+    try:
+        return build_cam_dataset(cfg.test_dataloader.dataset, pipeline, cam_path=cams)
+    except ValueError as e:
+        sys.exit(f'{TOOL}: test dataset of the config: {e}')
+
+
 @torch.no_grad()
 def draw_one(visualizer, model, dataset, index, labels_dir):
     """The five tiles of one image."""
@@ -87,10 +102,7 @@ def main(argv=None):
     register_all_modules()
     cfg = load_tool_config(args)
     cfg.model.labeler = None
-    ds_cfg = cfg.test_dataloader.dataset
-    ds_cfg.data_prefix.cam_path = osp.abspath(args.cams)
-    ds_cfg.pipeline = with_cam_loading(ds_cfg.pipeline)
-    dataset = DATASETS.build(ds_cfg)
+    dataset = build_dataset(cfg, args.cams)
     indices, ids = choose_samples(dataset, args.ids, args.num, TOOL)
     missing = [p for p in (osp.join(args.labels, f'{i}.png') for i in ids)
                if not osp.isfile(p)]

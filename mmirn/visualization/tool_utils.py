@@ -7,6 +7,7 @@ import mmengine
 import numpy as np
 from mmengine.runner import load_checkpoint
 
+from mmirn.datasets.utils import select_samples
 from mmirn.pseudo import atomic_write
 from mmirn.registry import MODELS
 
@@ -18,19 +19,15 @@ def choose_samples(dataset, ids_file: Optional[str], num: int,
     The first ``num`` images, or those listed in ``ids_file`` (one id a line);
     an empty choice or an id outside the dataset ends ``tool`` with a message.
     """
-    ids = [dataset.get_data_info(i)['img_id'] for i in range(len(dataset))]
-    if ids_file is None:
-        if num < 1 or not ids:
-            sys.exit(f'{tool}: nothing to draw (--num {num}, {len(ids)} images)')
-        return list(range(min(num, len(ids)))), ids[:num]
-    wanted = [line.strip() for line in mmengine.list_from_file(ids_file)
-              if line.strip()]
-    index = {img_id: i for i, img_id in enumerate(ids)}
-    unknown = [i for i in wanted if i not in index]
-    if unknown:
-        sys.exit(f'{tool}: {len(unknown)} id(s) of {ids_file} are not in the test '
-                 f'split of the config, e.g. {unknown[:3]}')
-    return [index[i] for i in wanted], wanted
+    wanted = None
+    if ids_file is not None:
+        wanted = [line.strip() for line in mmengine.list_from_file(ids_file)
+                  if line.strip()]
+    try:
+        return select_samples(dataset, wanted, num)
+    except ValueError as e:
+        source = f'the ids of {ids_file}' if ids_file else f'--num {num}'
+        sys.exit(f'{tool}: {e} ({source}, test split of the config)')
 
 
 def build_model(cfg, checkpoint: str, device: str, tool: str):
@@ -51,12 +48,3 @@ def write_png(path: str, rgb: np.ndarray) -> None:
                             [cv2.IMWRITE_PNG_COMPRESSION, 9])
     assert ok, f'PNG encoding failed for {path}'
     atomic_write(path, lambda f: f.write(data.tobytes()), suffix='.png')
-
-
-def with_cam_loading(pipeline: list) -> list:
-    """``pipeline`` with ``LoadCAMs`` before its packing step, unless it has one."""
-    if any(t.get('type') == 'LoadCAMs' for t in pipeline):
-        return list(pipeline)
-    at = next((i for i, t in enumerate(pipeline)
-               if 'Pack' in str(t.get('type'))), len(pipeline))
-    return [*pipeline[:at], dict(type='LoadCAMs'), *pipeline[at:]]

@@ -102,10 +102,7 @@ def test_visualize_rca(setup, tmp_path):
     args = tool.parse_args(_args(setup, out))
     cfg = tool.load_tool_config(args)
     cfg.model.labeler = None
-    ds_cfg = cfg.test_dataloader.dataset
-    ds_cfg.data_prefix.cam_path = str(setup['cams'])
-    ds_cfg.pipeline = tool.with_cam_loading(ds_cfg.pipeline)
-    dataset = tool.DATASETS.build(ds_cfg)
+    dataset = tool.build_dataset(cfg, str(setup['cams']))
     model = tool.build_model(cfg, str(setup['ckpt']), 'cpu', 'test')
     vis = WSSSVisualizer()
     tiles = tool.draw_one(vis, model, dataset, 0, str(setup['labels']))

@@ -25,7 +25,7 @@ import numpy as np
 from mmengine.utils import track_iter_progress
 from pycocotools import mask as mask_utils
 
-from mmirn.evaluation.metrics.instance_ap import encode_masks
+from mmirn.structures.coco_instances import encode_masks
 from mmirn.utils import remove_temp_files
 from . import voc_writer
 from .files import META_FILE, read_meta, write_jpeg, write_json
