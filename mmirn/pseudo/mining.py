@@ -7,6 +7,7 @@ sharded over ranks and worker processes. The miners take the results of the
 dataset's pipeline, so no CAM file is opened here by image id.
 """
 import os.path as osp
+from abc import ABCMeta, abstractmethod
 from multiprocessing import Pool
 from typing import Optional, Tuple
 
@@ -16,12 +17,17 @@ from mmengine.dist import get_dist_info
 from mmengine.utils import ProgressBar
 
 from mmirn.registry import TASK_UTILS
+from mmirn.utils.config_keys import check_cfg_keys
 from .affinity_labels import (PSA_CRF_CFG, alpha_from_threshold,
                               mine_affinity_labels)
 from .relations import mine_relation_labels, save_label_png
 
+# the keys of a miner's crf_cfg: the kernels of crf_from_unary, the iterations
+CRF_KEYS = ('enabled', 'num_iters', 'pos_xy_std', 'pos_w', 'bi_xy_std',
+            'bi_rgb_std', 'bi_w')
 
-class LabelMiner:
+
+class LabelMiner(metaclass=ABCMeta):
     """Base of the miners: one label map from a pipeline's results.
 
     The results need ``img`` (uint8 [H, W, 3], in mmcv's BGR order unless
@@ -37,10 +43,10 @@ class LabelMiner:
     def __init__(self, to_rgb: bool = True) -> None:
         self.to_rgb = to_rgb
 
+    @abstractmethod
     def mine(self, img: np.ndarray, keys: np.ndarray,
              cams: np.ndarray) -> np.ndarray:
         """The uint8 [H, W] label map of an RGB image and its CAMs."""
-        raise NotImplementedError
 
     def __call__(self, results: dict) -> np.ndarray:
         missing = [k for k in ('img', 'cam_keys', 'cams') if k not in results]
@@ -79,6 +85,9 @@ class RelationMiner(LabelMiner):
                              f'({fg_thr})')
         self.fg_thr = fg_thr
         self.bg_thr = bg_thr
+        if crf_cfg is not None:
+            crf_cfg = check_cfg_keys(crf_cfg, CRF_KEYS + ('gt_prob', ),
+                                     'RelationMiner.crf_cfg')
         self.crf_cfg = crf_cfg
 
     def mine(self, img, keys, cams):
@@ -127,7 +136,9 @@ class AffinityLabelMiner(LabelMiner):
                              'be below bg_thr')
         self.alpha_low = alpha_low
         self.alpha_high = alpha_high
-        self.crf_cfg = dict(PSA_CRF_CFG, **(crf_cfg or {}))
+        self.crf_cfg = dict(
+            PSA_CRF_CFG,
+            **check_cfg_keys(crf_cfg, CRF_KEYS, 'AffinityLabelMiner.crf_cfg'))
 
     def mine(self, img, keys, cams):
         return mine_affinity_labels(

@@ -42,7 +42,7 @@ def toy(tmp_path):
     for i, img_id in enumerate(IDS):
         img = rng.integers(90, 110, (32, 48, 3), dtype=np.uint8)
         img[8:24, 8:24] = (230, 40, 40)
-        img[6:26, 30:34] = (60, 60, 200)  # asymmetric in R and B: BGR != RGB
+        img[6:26, 30:34] = (60, 60, 200)
         Image.fromarray(img).save(root / 'JPEGImages' / f'{img_id}.jpg',
                                   quality=100)
         (root / 'Annotations' / f'{img_id}.xml').write_text(
@@ -74,16 +74,14 @@ def _png(path):
 
 
 @pytest.mark.parametrize('crf', [False, True])
-def test_relations_equal_the_mining_function(toy, tmp_path, capsys, crf):
+def test_relations_equal_the_mining_function(toy, tmp_path, capfd, crf):
     if crf:
         pytest.importorskip('pydensecrf.densecrf')
     root, cam_dir = toy
     out = tmp_path / 'rel'
     options = [] if crf else ['miner.crf_cfg.enabled=False']
     _tool().main(_args(IRN_CFG, root, cam_dir, out, *options))
-    log = capsys.readouterr().out
-    assert '3/3' in log and 'ETA' in log  # mmengine's progress bar
-    assert '3 written, 0 already done' in log
+    assert '3 written, 0 already done' in capfd.readouterr().out
     # the config's miner: the toy thresholds 0.7 / 0.3, IRN's CRF
     crf_cfg = dict(num_iters=10) if crf else dict(enabled=False)
     for i, img_id in enumerate(IDS):
@@ -118,22 +116,22 @@ def test_affinity_labels_equal_the_mining_function(toy, tmp_path, crf):
         assert label[16, 32] == 255  # the unsure strip: 0.2 < 0.5 < 0.6
 
 
-def test_resume_skips_finished_images_before_loading(toy, tmp_path, capsys):
+def test_resume_skips_finished_images_before_loading(toy, tmp_path, capfd):
     root, cam_dir = toy
     out = tmp_path / 'rel'
     args = _args(IRN_CFG, root, cam_dir, out, 'miner.crf_cfg.enabled=False')
     tool = _tool()
     tool.main(args)
     first = _png(out / 'im1.png')
-    capsys.readouterr()
+    capfd.readouterr()
     tool.main(args)
-    assert '0 written, 3 already done' in capsys.readouterr().out
+    assert '0 written, 3 already done' in capfd.readouterr().out
     # a finished image is kept and its CAM file not read; a removed one is redone
     (out / 'im0.png').write_bytes(b'kept')
     (cam_dir / 'im0.npz').write_bytes(b'broken')
     os.remove(out / 'im1.png')
     tool.main(args)
-    assert '1 written, 2 already done' in capsys.readouterr().out
+    assert '1 written, 2 already done' in capfd.readouterr().out
     assert (out / 'im0.png').read_bytes() == b'kept'
     np.testing.assert_array_equal(_png(out / 'im1.png'), first)
 
@@ -165,6 +163,7 @@ def test_cli_with_workers_writes_the_same_labels(toy, tmp_path):
         env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'rank 0: 3 written, 0 already done' in proc.stdout
+    assert '3/3' in proc.stdout and 'ETA' in proc.stdout  # mmengine's progress bar
     assert sorted(os.listdir(two)) == [f'{i}.png' for i in IDS]
     for img_id in IDS:
         np.testing.assert_array_equal(_png(two / f'{img_id}.png'),
@@ -201,3 +200,21 @@ def test_config_without_mining_section_or_cams(toy, tmp_path):
         _tool().main([str(IRN_CFG), '--out-dir', str(tmp_path / 'x'),
                       '--cfg-options',
                       'mine_dataloader.dataset.data_prefix.cam_path=None'])
+
+
+def test_miner_settings_are_checked():
+    from mmirn.pseudo import AffinityLabelMiner, RelationMiner
+    with pytest.raises(ValueError, match="'num_iter'.*RelationMiner.crf_cfg"):
+        RelationMiner(crf_cfg=dict(num_iter=5))
+    with pytest.raises(ValueError, match="'gt_prob'.*AffinityLabelMiner"):
+        AffinityLabelMiner(crf_cfg=dict(gt_prob=0.7))
+    with pytest.raises(ValueError, match='bg_thr'):
+        RelationMiner(fg_thr=0.2, bg_thr=0.3)
+    with pytest.raises(ValueError, match='fg_thr must not be below bg_thr'):
+        AffinityLabelMiner(fg_thr=0.2, bg_thr=0.3)
+    miner = AffinityLabelMiner(fg_thr=0.7, crf_cfg=dict(num_iters=3))
+    assert miner.alpha_low == pytest.approx(alpha_from_threshold(0.7))
+    assert miner.alpha_high == 32
+    assert miner.crf_cfg == dict(PSA_CRF_CFG, num_iters=3)
+    with pytest.raises(KeyError, match='LoadCAMs'):
+        RelationMiner()(dict(img=np.zeros((4, 4, 3), np.uint8), img_path='x.jpg'))
