@@ -218,3 +218,37 @@ def test_miner_settings_are_checked():
     assert miner.crf_cfg == dict(PSA_CRF_CFG, num_iters=3)
     with pytest.raises(KeyError, match='LoadCAMs'):
         RelationMiner()(dict(img=np.zeros((4, 4, 3), np.uint8), img_path='x.jpg'))
+
+
+@pytest.mark.parametrize('pipeline,step,mine_fn', [
+    ('irn_toy.py', 'relations', lambda *a: mine_relation_labels(
+        *a, fg_thr=0.7, bg_thr=0.3, crf_cfg=dict(enabled=False))),
+    ('psa_toy.py', 'affinity_labels', lambda *a: mine_affinity_labels(
+        *a, alpha_low=alpha_from_threshold(0.7),
+        alpha_high=alpha_from_threshold(0.3), crf_cfg=dict(enabled=False))),
+])
+def test_pipeline_step_sharded_over_two_ranks(toy, tmp_path, pipeline, step,
+                                              mine_fn):
+    """The pipeline's mining step as run_pipeline.py --launcher pytorch --gpus 2
+    runs it (torchrun, gloo): both ranks' shares, the pipeline's thresholds."""
+    from mmengine.config import Config
+
+    from tools.run_pipeline import Pipeline
+    root, cam_dir = toy
+    cfg = Config.fromfile(str(ROOT / 'configs' / 'pipelines' / pipeline))
+    cfg.vars.update(data_root=str(root), cams=str(cam_dir))
+    pipe = Pipeline(cfg, str(tmp_path / 'work'), launcher='pytorch', gpus=2,
+                    dry_run=True)
+    (spec, ) = [s for s in cfg.steps if s['name'] == step]
+    assert spec['shard']
+    cmd = pipe.command(spec)
+    assert cmd[-2:] == ['--launcher', 'pytorch']
+    cmd = [*cmd[:-2], 'miner.crf_cfg.enabled=False', *cmd[-2:]]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS='1')
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'rank 0: 2 written' in proc.stdout and 'rank 1: 1 written' in proc.stdout
+    out = Path(pipe.fill(spec['outputs'][0]))
+    for img_id in IDS:
+        np.testing.assert_array_equal(_png(out / f'{img_id}.png'),
+                                      _direct(root, cam_dir, img_id, mine_fn))
