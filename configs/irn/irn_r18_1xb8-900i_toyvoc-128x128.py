@@ -2,8 +2,8 @@
 # ResNet-18 (configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py, frozen),
 # 900 iterations of batch 8 on 128 x 128 crops of the mined relation labels.
 #
-#   relation labels: python tools/mine_labels.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py \
-#       --out-dir work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/relations
+#   relation labels: python tools/mine_labels.py \
+#       configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py --out-dir work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/relations
 #   train: python tools/train.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py
 #   labels + eval: python tools/test.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py \
 #       work_dirs/irn_r18_1xb8-900i_toyvoc-128x128/iter_900.pth

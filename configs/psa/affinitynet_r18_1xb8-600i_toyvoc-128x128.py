@@ -13,8 +13,8 @@
 #   affinities were 0.77 on positive and 0.22 on negative pairs, AdamW's 0.86 / 0.12.
 # - Background power from the CAMs' best threshold (bg_thr, see the labeler).
 #
-#   affinity labels: python tools/mine_labels.py configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py \
-#       --out-dir work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/affinity_labels
+#   affinity labels: python tools/mine_labels.py \
+#       configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py --out-dir work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/affinity_labels
 #   train: python tools/train.py configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py
 #   labels + mIoU: python tools/test.py configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py \
 #       work_dirs/affinitynet_r18_1xb8-600i_toyvoc-128x128/iter_600.pth

@@ -252,3 +252,31 @@ def test_pipeline_step_sharded_over_two_ranks(toy, tmp_path, pipeline, step,
     for img_id in IDS:
         np.testing.assert_array_equal(_png(out / f'{img_id}.png'),
                                       _direct(root, cam_dir, img_id, mine_fn))
+
+
+@pytest.mark.parametrize('path', [
+    'irn/irn_r18_1xb8-900i_toyvoc-128x128.py',
+    'irn/irn_r18_1xb8-900i_toycoco-128x128.py',
+    'irn/irn_r50_1xb32-3e_voc12aug-512x512.py',
+    'psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py',
+    'psa/affinitynet_r50_1xb8-8e_voc12aug-448x448.py',
+    'psa/psa_r38_1xb8-8e_voc12aug-448x448.py',
+])
+def test_configs_mine_the_cams_their_labels_use(path):
+    """The mining section reads the test loop's CAMs, of the training images'
+    dataset, and its miner builds."""
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+
+    from mmirn.registry import TASK_UTILS
+    cfg = Config.fromfile(str(ROOT / 'configs' / path))
+    mine = cfg.mine_dataloader.dataset
+    assert mine.data_prefix.cam_path == cfg.test_dataloader.dataset.data_prefix.cam_path
+    train = cfg.train_dataloader.dataset
+    assert (mine.type, mine.data_root, mine.ann_file) == (
+        train.type, train.data_root, train.ann_file)
+    assert [t.type for t in mine.pipeline] == ['LoadImageFromFileChecked', 'LoadCAMs']
+    init_default_scope('mmirn')
+    miner = TASK_UTILS.build(cfg.miner)
+    assert type(miner).__name__ == (
+        'RelationMiner' if path.startswith('irn') else 'AffinityLabelMiner')

@@ -1,8 +1,9 @@
 # PSA's AffinityNet recipe on PASCAL VOC 2012, without the model: affinity
 # labels mined on train_aug (tools/mine_labels.py with `mine_dataloader` and
-# `miner`: alpha 4 / 32 + CRF) from the CAMs of `cam_work_dir`; long side resized to [448, 768], colour
-# jitter, flip, crop 448, batch 8, 8 epochs, SGD lr 0.1 (10x on the head) without
-# momentum (PSA's PolyOptimizer had none), wd 5e-4, poly 0.9. The test loop
+# `miner`: alpha 4 / 32 + CRF) from the CAMs of `cam_work_dir`; long side
+# resized to [448, 768], colour jitter, flip, crop 448, batch 8, 8 epochs, SGD
+# lr 0.1 (10x on the head) without momentum (PSA's PolyOptimizer had none), wd
+# 5e-4, poly 0.9. The test loop
 # synthesises PSA's labels (alpha 16, beta 8, t 256) on train and scores them.
 _base_ = ['../../_base_/datasets/voc12_rel.py', '../../_base_/default_runtime.py']
 work_root = '{{fileDirname}}/../../../work_dirs'
