@@ -11,6 +11,12 @@ do, next to the training that reads the labels):
   ``bg_thr`` / ``crf_cfg``) or ``AffinityLabelMiner`` (PSA, ``alpha_low`` /
   ``alpha_high`` or ``fg_thr`` / ``bg_thr``, ``crf_cfg``).
 
+Every setting is a named key of ``--cfg-options``: the CAMs
+``mine_dataloader.dataset.data_prefix.cam_path``, the split
+``mine_dataloader.dataset.ann_file``, the thresholds ``miner.fg_thr`` /
+``miner.bg_thr``, the CRF ``miner.crf_cfg.num_iters`` (``miner.crf_cfg.enabled=False``
+skips it).
+
 Writes ``<out-dir>/<img_id>.png`` (uint8: 0 confident background, c + 1
 confident foreground class c, 255 ignored), the ``relation_path`` labels of the
 datasets. Finished images are skipped before they are loaded, so a killed run
