@@ -5,8 +5,8 @@
 # and instance labels of train2014 and scores them against the masks rasterised
 # from the JSON (crowds ignored): mIoU, AP50 / AP70 and COCO mask AP (pycocotools).
 #
-#   python tools/mine_relations.py data/toy_coco/train2014 <cams> <relations> \
-#       --img-name 'COCO_train2014_{id:0>12}.jpg'
+#   python tools/mine_labels.py configs/irn/irn_r18_1xb8-900i_toycoco-128x128.py \
+#       --out-dir work_dirs/cam_r18_1xb8-30e_toycoco-128x128/relations
 #   python tools/train.py configs/irn/irn_r18_1xb8-900i_toycoco-128x128.py
 #   python tools/test.py configs/irn/irn_r18_1xb8-900i_toycoco-128x128.py \
 #       work_dirs/irn_r18_1xb8-900i_toycoco-128x128/iter_900.pth
@@ -32,6 +32,16 @@ train_dataloader = dict(
         data_prefix=dict(img_path='train2014', relation_path=relation_dir),
         filter_empty=True,
         pipeline={{_base_.train_pipeline}}))
+# Relation labels of train2014 (tools/mine_labels.py; the toy VOC miner)
+mine_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='COCOClsDataset',
+        data_root=data_root,
+        ann_file='annotations/instances_train2014.json',
+        data_prefix=dict(img_path='train2014', cam_path=cam_dir),
+        filter_empty=True,
+        pipeline={{_base_.mine_pipeline}}))
 # Label synthesis runs as the test loop over train2014, with the masks of the JSON.
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),

@@ -2,6 +2,8 @@
 # ResNet-18 (configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py, frozen),
 # 900 iterations of batch 8 on 128 x 128 crops of the mined relation labels.
 #
+#   relation labels: python tools/mine_labels.py \
+#       configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py --out-dir work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/relations
 #   train: python tools/train.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py
 #   labels + eval: python tools/test.py configs/irn/irn_r18_1xb8-900i_toyvoc-128x128.py \
 #       work_dirs/irn_r18_1xb8-900i_toyvoc-128x128/iter_900.pth
@@ -12,7 +14,7 @@
 # (VOCInstanceMetric) and COCO mask AP (mmdet's CocoMetric), plus the instance ablation
 # (ins_cam/*, ins_cam_boundary/*).
 _base_ = [
-    '../_base_/models/irn_r50.py', '../_base_/datasets/toy_voc_cls.py',
+    '../_base_/models/irn_r50.py', '../_base_/datasets/toy_voc_rel.py',
     '../_base_/default_runtime.py'
 ]
 # Outputs of the CAM steps and of this one; absolute, as the dataset joins relative
@@ -81,6 +83,11 @@ test_dataloader = dict(
             ins_map_path='SegmentationObject',
             cam_path=cam_dir),
         pipeline=test_pipeline))
+# Relation labels of the train split (tools/mine_labels.py): the toy CAMs' confident
+# areas 0.7 / 0.3 (see configs/pipelines/irn_toy.py), IRN's CRF.
+mine_dataloader = dict(dataset=dict(data_prefix=dict(cam_path=cam_dir)))
+miner = dict(
+    type='RelationMiner', fg_thr=0.7, bg_thr=0.3, crf_cfg=dict(num_iters=10))
 test_evaluator = [
     dict(type='IoUMetric', prefix='sem'),
     dict(type='VOCInstanceMetric', prefix='ins'),

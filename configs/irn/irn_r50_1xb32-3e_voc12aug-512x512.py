@@ -4,7 +4,7 @@
 # The test run synthesises the semantic and instance labels of the train split (set
 # test_dataloader.dataset.ann_file to train_aug.txt for DeepLab training labels).
 _base_ = [
-    '../_base_/models/irn_r50.py', '../_base_/datasets/voc12_cls.py',
+    '../_base_/models/irn_r50.py', '../_base_/datasets/voc12_rel.py',
     '../_base_/default_runtime.py'
 ]
 work_root = '{{fileDirname}}/../../work_dirs'
@@ -107,6 +107,11 @@ test_dataloader = dict(
             ins_map_path='SegmentationObject',
             cam_path=cam_dir),
         pipeline=test_pipeline))
+# Relation labels of train_aug (tools/mine_labels.py, on train_aug's CAMs): IRN's
+# confident areas 0.30 / 0.05 and CRF.
+mine_dataloader = dict(dataset=dict(data_prefix=dict(cam_path=cam_dir)))
+miner = dict(
+    type='RelationMiner', fg_thr=0.30, bg_thr=0.05, crf_cfg=dict(num_iters=10))
 test_evaluator = [
     dict(type='LabelIoUMetric', prefix='sem'),
     dict(type='VOCInstanceMetric', prefix='ins'),

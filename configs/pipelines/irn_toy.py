@@ -50,9 +50,10 @@ steps = [
     dict(
         name='relations',
         shard=True,
-        cmd=['tools/mine_relations.py', '{data_root}/JPEGImages', '{cams}',
-             '{relations}', '--ids', '{data_root}/ImageSets/Segmentation/train.txt',
-             '--fg-thr', '{rel_fg_thr}', '--bg-thr', '{rel_bg_thr}'],
+        cmd=['tools/mine_labels.py', '{irn_config}', '--out-dir', '{relations}',
+             '--cfg-options', 'mine_dataloader.dataset.data_root={data_root}',
+             'mine_dataloader.dataset.data_prefix.cam_path={cams}',
+             'miner.fg_thr={rel_fg_thr}', 'miner.bg_thr={rel_bg_thr}'],
         outputs=['{relations}']),
     dict(
         name='train_irn',

@@ -24,8 +24,6 @@ vars = dict(
     max_size='128',
     cam_epochs='15',
     irn_iters='300',
-    # the image of a CAM file <id>.npz (COCO ids are numbers, the files are named)
-    img_name='COCO_train2014_{{id:0>12}}.jpg',
 )
 _data = [
     'train_dataloader.dataset.data_root={data_root}',
@@ -56,9 +54,10 @@ steps = [
     dict(
         name='relations',
         shard=True,
-        cmd=['tools/mine_relations.py', '{data_root}/train2014', '{cams}',
-             '{relations}', '--img-name', '{img_name}',
-             '--fg-thr', '{rel_fg_thr}', '--bg-thr', '{rel_bg_thr}'],
+        cmd=['tools/mine_labels.py', '{irn_config}', '--out-dir', '{relations}',
+             '--cfg-options', 'mine_dataloader.dataset.data_root={data_root}',
+             'mine_dataloader.dataset.data_prefix.cam_path={cams}',
+             'miner.fg_thr={rel_fg_thr}', 'miner.bg_thr={rel_bg_thr}'],
         outputs=['{relations}']),
     dict(
         name='train_irn',

@@ -8,7 +8,8 @@ vars = dict(
     psa_config='configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py',
     psa_ckpt='@last_checkpoint {work_dir}/affinitynet',
     affinity_labels='{work_dir}/affinity_labels',
-    affinity_ids='{data_root}/ImageSets/Segmentation/train.txt',
+    # the split mined (relative to data_root): the images the CAM step infers
+    affinity_ids='ImageSets/Segmentation/train.txt',
     # AffinityNet's backbone starts from the CAM network (no ImageNet weights here)
     affinity_init='{cam_ckpt}',
     # PSA's background powers are thresholds of the max CAM in disguise: the score
@@ -30,9 +31,12 @@ psa_steps = [
     dict(
         name='affinity_labels',
         shard=True,
-        cmd=['tools/mine_affinity_labels.py', '{data_root}/JPEGImages', '{cams}',
-             '{affinity_labels}', '--ids', '{affinity_ids}',
-             '--fg-thr', '{aff_fg_thr}', '--bg-thr', '{aff_bg_thr}'],
+        cmd=['tools/mine_labels.py', '{psa_config}', '--out-dir',
+             '{affinity_labels}', '--cfg-options',
+             'mine_dataloader.dataset.data_root={data_root}',
+             'mine_dataloader.dataset.ann_file={affinity_ids}',
+             'mine_dataloader.dataset.data_prefix.cam_path={cams}',
+             'miner.fg_thr={aff_fg_thr}', 'miner.bg_thr={aff_bg_thr}'],
         needs=['cams'],
         outputs=['{affinity_labels}']),
     dict(

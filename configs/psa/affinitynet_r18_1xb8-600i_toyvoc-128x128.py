@@ -13,14 +13,13 @@
 #   affinities were 0.77 on positive and 0.22 on negative pairs, AdamW's 0.86 / 0.12.
 # - Background power from the CAMs' best threshold (bg_thr, see the labeler).
 #
-#   affinity labels: python tools/mine_affinity_labels.py data/toy_voc/JPEGImages \
-#       work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/cams \
-#       work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/affinity_labels --fg-thr 0.7 --bg-thr 0.3
+#   affinity labels: python tools/mine_labels.py \
+#       configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py --out-dir work_dirs/cam_r18_1xb8-30e_toyvoc-128x128/affinity_labels
 #   train: python tools/train.py configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py
 #   labels + mIoU: python tools/test.py configs/psa/affinitynet_r18_1xb8-600i_toyvoc-128x128.py \
 #       work_dirs/affinitynet_r18_1xb8-600i_toyvoc-128x128/iter_600.pth
 _base_ = [
-    '../_base_/models/affinitynet_r50.py', '../_base_/datasets/toy_voc_cls.py',
+    '../_base_/models/affinitynet_r50.py', '../_base_/datasets/toy_voc_rel.py',
     '../_base_/default_runtime.py'
 ]
 work_root = '{{fileDirname}}/../../work_dirs'
@@ -88,6 +87,11 @@ train_dataloader = dict(
             xml_path='Annotations',
             relation_path=affinity_label_dir),
         pipeline=train_pipeline))
+
+# Affinity labels of the train split (tools/mine_labels.py): IRN's toy confident
+# areas 0.7 / 0.3 as thresholds of the max CAM (alpha 0.30 / 3.4), PSA's CRF.
+mine_dataloader = dict(dataset=dict(data_prefix=dict(cam_path=cam_dir)))
+miner = dict(type='AffinityLabelMiner', fg_thr=0.7, bg_thr=0.3)
 
 # Label synthesis runs as the test loop over the train split.
 test_pipeline = [

@@ -8,6 +8,8 @@ train_dataloader = dict(dataset=dict(data_prefix=dict(
     relation_path=cam_work_dir + '/affinity_labels')))
 test_dataloader = dict(
     dataset=dict(data_prefix=dict(cam_path=cam_work_dir + '/cams')))
+mine_dataloader = dict(
+    dataset=dict(data_prefix=dict(cam_path=cam_work_dir + '/cams')))
 default_hooks = dict(
     writer=dict(
         out_dirs=dict(sem=cam_work_dir + '/affinitynet_r50_labels')))

@@ -44,8 +44,8 @@ class COCOClsDataset(BaseSegDataset):
         ann_file (str): The instances JSON.
         data_prefix (dict): ``img_path``: image folder relative to ``data_root``;
             optional ``relation_path``: folder of IRN's relation label PNGs
-            (``<relation_path>/<img_id>.png``, as ``tools/mine_relations.py``
-            names them from the CAM files; they may not exist yet); optional
+            (``<relation_path>/<img_id>.png``, as ``tools/mine_labels.py``
+            names them; they may not exist yet); optional
             ``cam_path``: folder of the CAM files (``<cam_path>/<img_id>.npz``,
             read by ``LoadCAMs``).
             Defaults to ``dict(img_path='')``.

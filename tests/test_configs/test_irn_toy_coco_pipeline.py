@@ -1,6 +1,7 @@
 """configs/pipelines/irn_toy_coco.py: it loads, and every step's config builds and
 reads the outputs of the step before it on a tiny toy COCO (CAM files named by COCO
-image id -> mine_relations with the pipeline's --img-name -> IRN's relation labels)."""
+image id -> tools/mine_labels.py on the IRN config's mine_dataloader -> IRN's relation
+labels)."""
 import argparse
 import subprocess
 import sys
@@ -89,11 +90,14 @@ def test_every_step_builds_on_tiny_toy_coco(tmp_path):
             save_cams(cam_path(str(cam_dir), str(sample.img_id)), keys,
                       high[:, ::4, ::4], high)
 
-        # relations: the pipeline's command, with its COCO file name template
+        # relations: the pipeline's command (the COCO dataset finds the images)
         rel_cmd = pipeline.fill(steps['relations']['cmd'])
-        rel_dir = Path(rel_cmd[3])
-        subprocess.run([sys.executable, str(ROOT / rel_cmd[0]), *rel_cmd[1:],
-                        '--no-crf'], cwd=ROOT, check=True, capture_output=True)
+        rel_dir = Path(rel_cmd[rel_cmd.index('--out-dir') + 1])
+        assert f'mine_dataloader.dataset.data_prefix.cam_path={cam_dir}' in rel_cmd
+        proc = subprocess.run([sys.executable, str(ROOT / rel_cmd[0]), *rel_cmd[1:],
+                               'miner.crf_cfg.enabled=False'], cwd=ROOT,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-3000:]
         assert len(list(rel_dir.glob('*.png'))) == len(test)
         first = test[0]['data_samples']
         mined = np.array(Image.open(rel_dir / f'{first.img_id}.png'))

@@ -152,8 +152,9 @@ def test_toy_pipelines_take_the_irn_thresholds(tmp_path):
         pipe.fill(f'{{{k}}}') for k in ('rel_fg_thr', 'rel_bg_thr', 'sem_bg_thr',
                                          'cam_bg_thr', 'psa_bg_thr'))
     mine = steps['affinity_labels']
-    assert mine[mine.index('--fg-thr') + 1] == fg
-    assert mine[mine.index('--bg-thr') + 1] == bg
+    assert f'miner.fg_thr={fg}' in mine and f'miner.bg_thr={bg}' in mine
+    assert f'miner.fg_thr={fg}' in steps['relations']
+    assert f'miner.bg_thr={bg}' in steps['relations']
     for name in ('psa_labels', 'irn_psa_bg_labels'):
         assert f'model.labeler.bg_thr={psa}' in steps[name]
     assert f'model.labeler.labelers.sem.bg_thr={sem}' in steps['pseudo_labels']

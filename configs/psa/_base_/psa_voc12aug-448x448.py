@@ -1,10 +1,11 @@
 # PSA's AffinityNet recipe on PASCAL VOC 2012, without the model: affinity
-# labels mined on train_aug (tools/mine_affinity_labels.py, alpha 4 / 32 + CRF)
-# from the CAMs of `cam_work_dir`; long side resized to [448, 768], colour
-# jitter, flip, crop 448, batch 8, 8 epochs, SGD lr 0.1 (10x on the head) without
-# momentum (PSA's PolyOptimizer had none), wd 5e-4, poly 0.9. The test loop
+# labels mined on train_aug (tools/mine_labels.py with `mine_dataloader` and
+# `miner`: alpha 4 / 32 + CRF) from the CAMs of `cam_work_dir`; long side
+# resized to [448, 768], colour jitter, flip, crop 448, batch 8, 8 epochs, SGD
+# lr 0.1 (10x on the head) without momentum (PSA's PolyOptimizer had none), wd
+# 5e-4, poly 0.9. The test loop
 # synthesises PSA's labels (alpha 16, beta 8, t 256) on train and scores them.
-_base_ = ['../../_base_/datasets/voc12_cls.py', '../../_base_/default_runtime.py']
+_base_ = ['../../_base_/datasets/voc12_rel.py', '../../_base_/default_runtime.py']
 work_root = '{{fileDirname}}/../../../work_dirs'
 cam_work_dir = work_root + '/cam_r38_1xb8-15e_voc12aug-448x448'
 cam_dir = cam_work_dir + '/cams'
@@ -36,6 +37,8 @@ train_dataloader = dict(
             xml_path='Annotations',
             relation_path=affinity_label_dir),
         pipeline=train_pipeline))
+mine_dataloader = dict(dataset=dict(data_prefix=dict(cam_path=cam_dir)))
+miner = dict(type='AffinityLabelMiner', alpha_low=4, alpha_high=32)
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadWSSSAnnotations', with_ins=False, with_relation=False),

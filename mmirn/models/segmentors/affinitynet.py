@@ -17,7 +17,7 @@ class AffinityNet(BaseSegmentor):
     """A backbone with the :class:`~mmirn.models.AffinityHead`.
 
     Trained on affinity labels (``gt_relation``: 0 background, c + 1 class
-    c, 255 neutral, as mined by ``tools/mine_affinity_labels.py``). Any
+    c, 255 neutral, as mined by ``tools/mine_labels.py``). Any
     backbone whose selected levels include a stride-8 one works: PSA's
     ``WideResNet38`` or an mmseg ``ResNet`` (the IRN paper's AffinityNet-R50).
     Unlike IRNet the backbone is trained (PSA: frozen BN, 1x lr).
