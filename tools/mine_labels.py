@@ -34,14 +34,14 @@ Example::
 import argparse
 import os
 
-from mmengine.config import DictAction
 from mmengine.dist import barrier, get_dist_info
 from mmengine.registry import init_default_scope
 
 from mmirn.pseudo import mine_dataset
 from mmirn.registry import DATASETS, TASK_UTILS
 from mmirn.utils import load_tool_config, register_all_modules
-from mmirn.utils.dist import init_dist
+from mmirn.utils.dist import (add_launch_args, destroy_dist, export_local_rank,
+                              init_dist)
 
 
 def parse_args(argv=None):
@@ -52,19 +52,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--out-dir', required=True, help='output folder of the label PNGs')
     parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override some settings in the used config, the key-value pair '
-        'in xxx=yyy format will be merged into config file.')
-    parser.add_argument(
         '--workers', type=int, default=1, help='processes per rank')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launch_args(parser)
     return parser.parse_args(argv)
 
 
@@ -97,8 +86,7 @@ def main(argv=None):
     cfg, dataset_cfg, miner_cfg = load_mining_config(args)
     init_default_scope(cfg.get('default_scope', 'mmirn'))
     if args.launcher != 'none':
-        if 'LOCAL_RANK' not in os.environ:
-            os.environ['LOCAL_RANK'] = str(args.local_rank)
+        export_local_rank(args)
         init_dist(args.launcher, backend='gloo')  # CPU work: gloo on any machine
     rank, world_size = get_dist_info()
     miner = TASK_UTILS.build(miner_cfg)
@@ -109,6 +97,7 @@ def main(argv=None):
           f'in {args.out_dir}')
     if world_size > 1:
         barrier()
+    destroy_dist()
 
 
 if __name__ == '__main__':

@@ -24,15 +24,14 @@ import sys
 
 import numpy as np
 import torch
-from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 
 from mmirn.datasets.utils import build_cam_dataset
 from mmirn.pseudo.semantic import load_png
 from mmirn.utils import load_tool_config, register_all_modules
 from mmirn.visualization import build_wsss_visualizer
-from mmirn.visualization.tool_utils import (build_model, choose_samples,
-                                            write_png)
+from mmirn.visualization.tool_utils import (add_panel_args, build_model,
+                                            choose_samples, write_panels)
 
 TOOL = 'visualize_irn'
 
@@ -48,25 +47,11 @@ def parse_args(argv=None):
     parser.add_argument('--sem-labels', required=True, help='directory of class label PNGs')
     parser.add_argument('--ins-labels', required=True,
                         help='directory of instance label PNGs')
-    parser.add_argument('--out', required=True, help='output directory')
-    parser.add_argument('--num', type=int, default=6,
-                        help='without --ids, the first N images of the test split')
-    parser.add_argument('--ids', help='text file of image ids to draw, one per line')
-    parser.add_argument('--grid-rows', type=int, default=4,
-                        help='images in figure9.png')
-    parser.add_argument('--tile-size', type=int, default=128,
-                        help='side of a figure9.png tile')
     parser.add_argument(
         '--max-norm', type=float,
         help='displacement length (stride-4 pixels) of full colour; defaults to a '
         'quarter of the shorter side of the stride-4 field')
-    parser.add_argument(
-        '--vis-dir',
-        help='also send the panels to the vis backends of the config (in DIR/vis_data)')
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override settings of the config, key=value pairs')
+    add_panel_args(parser, 'figure9')
     return parser.parse_args(argv)
 
 
@@ -137,17 +122,10 @@ def main(argv=None):
     check_inputs(args, dataset, indices, ids)
     model = build_model(cfg, args.checkpoint, args.device, TOOL)
     visualizer = build_wsss_visualizer(cfg.get('visualizer'), args.vis_dir)
-    rows = []
-    for index, img_id in zip(indices, ids):
-        tiles = draw_one(visualizer, model, dataset, index, img_id, args)
-        out = osp.join(args.out, f'{img_id}.png')
-        write_png(out, visualizer.add_irn_panel(img_id, [tiles]))
-        print(out, flush=True)
-        rows.append(tiles)
-    grid = osp.join(args.out, 'figure9.png')
-    write_png(grid, visualizer.add_irn_panel('figure9', rows[:args.grid_rows],
-                                             args.tile_size))
-    print(f'{grid} ({min(len(rows), args.grid_rows)} rows)')
+    tiles = (draw_one(visualizer, model, dataset, index, img_id, args)
+             for index, img_id in zip(indices, ids))
+    write_panels(visualizer.add_irn_panel, tiles, ids, args.out, 'figure9',
+                 args.grid_rows, args.tile_size)
 
 
 if __name__ == '__main__':

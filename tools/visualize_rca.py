@@ -21,15 +21,14 @@ import sys
 import mmcv
 import numpy as np
 import torch
-from mmengine.config import DictAction
 from mmengine.dataset import pseudo_collate
 
 from mmirn.datasets.utils import build_cam_dataset
 from mmirn.pseudo.semantic import load_png
 from mmirn.utils import load_tool_config, register_all_modules
 from mmirn.visualization import build_wsss_visualizer
-from mmirn.visualization.tool_utils import (build_model, choose_samples,
-                                            write_png)
+from mmirn.visualization.tool_utils import (add_panel_args, build_model,
+                                            choose_samples, write_panels)
 
 TOOL = 'visualize_rca'
 
@@ -42,24 +41,8 @@ def parse_args(argv=None):
                         help='directory of the plain CAMs (.npz) to compare with')
     parser.add_argument('--labels', required=True,
                         help='directory of the class label PNGs to show')
-    parser.add_argument('--out', required=True, help='output directory')
-    parser.add_argument('--num', type=int, default=6,
-                        help='without --ids, the first N images of the test split')
-    parser.add_argument('--ids', help='text file of image ids to draw, one per line')
-    parser.add_argument('--grid-rows', type=int, default=4,
-                        help='images in rca_panel.png')
-    parser.add_argument('--tile-size', type=int, default=128,
-                        help='side of a rca_panel.png tile')
-    parser.add_argument(
-        '--vis-dir',
-        help='also send the panels to the vis backends of the config (in DIR/vis_data)')
-    parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override settings of the config, key=value pairs')
-    args = parser.parse_args(argv)
-    args.launcher, args.work_dir = 'none', None
-    return args
+    add_panel_args(parser, 'rca_panel')
+    return parser.parse_args(argv)
 
 
 def build_dataset(cfg, cams):
@@ -113,17 +96,10 @@ def main(argv=None):
         sys.exit(f'{TOOL}: {args.config} is not an RCA classifier (its cam_head '
                  f'{type(model.cam_head).__name__} has no memory centroids)')
     visualizer = build_wsss_visualizer(cfg.get('visualizer'), args.vis_dir)
-    rows = []
-    for index, img_id in zip(indices, ids):
-        tiles = draw_one(visualizer, model, dataset, index, args.labels)
-        out = osp.join(args.out, f'{img_id}.png')
-        write_png(out, visualizer.add_rca_panel(img_id, [tiles]))
-        print(out, flush=True)
-        rows.append(tiles)
-    grid = osp.join(args.out, 'rca_panel.png')
-    write_png(grid, visualizer.add_rca_panel('rca_panel', rows[:args.grid_rows],
-                                             args.tile_size))
-    print(f'{grid} ({min(len(rows), args.grid_rows)} rows)')
+    tiles = (draw_one(visualizer, model, dataset, index, args.labels)
+             for index in indices)
+    write_panels(visualizer.add_rca_panel, tiles, ids, args.out, 'rca_panel',
+                 args.grid_rows, args.tile_size)
 
 
 if __name__ == '__main__':

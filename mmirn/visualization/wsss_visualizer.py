@@ -15,7 +15,7 @@ from mmirn.pseudo.instance import displacement_to_rgb
 from mmirn.pseudo.semantic import voc_palette
 from mmirn.registry import VISUALIZERS
 from .cam_panel import _captioned, colorize_label, label_palette
-from .irn_panel import RCA_COLUMNS, draw_irn_grid
+from .irn_panel import IRN_COLUMNS, RCA_COLUMNS, draw_irn_grid
 
 
 def _upsample(x: np.ndarray, shape: Sequence[int], stride: int,
@@ -288,16 +288,18 @@ class WSSSVisualizer(SegLocalVisualizer):
             self._drawn(white, 'draw_sem_seg', sem_seg),
         ]
 
-    def add_irn_panel(self,
-                      name: str,
-                      rows: Sequence[Sequence[np.ndarray]],
-                      tile_size: Optional[int] = None,
-                      step: int = 0) -> np.ndarray:
-        """Rows of :meth:`irn_tiles` under column titles, sent to the backends.
+    def add_grid_panel(self,
+                       name: str,
+                       rows: Sequence[Sequence[np.ndarray]],
+                       columns: Sequence[str],
+                       tile_size: Optional[int] = None,
+                       step: int = 0) -> np.ndarray:
+        """Rows of tiles under column titles, sent to every vis backend.
 
         Args:
             name (str): Image name in the backends.
-            rows (Sequence[Sequence[np.ndarray]]): Per image, its six tiles.
+            rows (Sequence[Sequence[np.ndarray]]): Per image, a tile a column.
+            columns (Sequence[str]): The column titles.
             tile_size (int, optional): Fit every tile into a square of this
                 side. Defaults to None (see :func:`draw_irn_grid`).
             step (int): Global step. Defaults to 0.
@@ -305,10 +307,22 @@ class WSSSVisualizer(SegLocalVisualizer):
         Returns:
             np.ndarray: The uint8 RGB panel.
         """
-        panel = draw_irn_grid(rows, tile_size)
+        panel = draw_irn_grid(rows, tile_size, columns=columns)
         self.set_image(panel)
         self.add_image(name, panel, step)
         return panel
+
+    def add_irn_panel(self, name: str, rows: Sequence[Sequence[np.ndarray]],
+                      tile_size: Optional[int] = None,
+                      step: int = 0) -> np.ndarray:
+        """Rows of :meth:`irn_tiles` (IRN's Figure 9), see :meth:`add_grid_panel`."""
+        return self.add_grid_panel(name, rows, IRN_COLUMNS, tile_size, step)
+
+    def add_rca_panel(self, name: str, rows: Sequence[Sequence[np.ndarray]],
+                      tile_size: Optional[int] = None,
+                      step: int = 0) -> np.ndarray:
+        """Rows of :meth:`rca_tiles`, see :meth:`add_grid_panel`."""
+        return self.add_grid_panel(name, rows, RCA_COLUMNS, tile_size, step)
 
     def rca_tiles(self,
                   image: np.ndarray,
@@ -339,28 +353,6 @@ class WSSSVisualizer(SegLocalVisualizer):
             self._drawn(image, 'draw_centroid_attention', attention, k),
             self._drawn(white, 'draw_sem_seg', sem_seg),
         ]
-
-    def add_rca_panel(self,
-                      name: str,
-                      rows: Sequence[Sequence[np.ndarray]],
-                      tile_size: Optional[int] = None,
-                      step: int = 0) -> np.ndarray:
-        """Rows of :meth:`rca_tiles` under column titles, sent to the backends.
-
-        Args:
-            name (str): Image name in the backends.
-            rows (Sequence[Sequence[np.ndarray]]): Per image, its five tiles.
-            tile_size (int, optional): Fit every tile into a square of this
-                side. Defaults to None (see :func:`draw_irn_grid`).
-            step (int): Global step. Defaults to 0.
-
-        Returns:
-            np.ndarray: The uint8 RGB panel.
-        """
-        panel = draw_irn_grid(rows, tile_size, columns=RCA_COLUMNS)
-        self.set_image(panel)
-        self.add_image(name, panel, step)
-        return panel
 
 
 def build_wsss_visualizer(cfg: Optional[dict] = None,
