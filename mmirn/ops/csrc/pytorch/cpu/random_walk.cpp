@@ -167,15 +167,19 @@ void walk(const scalar_t* x, const scalar_t* weights, scalar_t* out, int N, int 
   auto at_pixel = [&](int64_t ng, int y, int xx) {
     return ng * plane + ((int64_t(y) + pad) * Wp + xx + pad) * CB;
   };
-  at::parallel_for(0, int64_t(N) * C, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t nc = begin; nc < end; ++nc) {
-      const int n = nc / C, c = nc % C;
-      const int64_t ng = int64_t(n) * G + c / CB;
-      for (int y = 0; y < H; ++y)
-        for (int xx = 0; xx < W; ++xx)
-          buf_a[at_pixel(ng, y, xx) + c % CB] = x[(nc * H + y) * W + xx];
-    }
-  });
+  // visit(b, i) for every pixel: b its index in a padded buffer, i in x / out
+  auto each_pixel = [&](auto&& visit) {
+    at::parallel_for(0, int64_t(N) * C, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t nc = begin; nc < end; ++nc) {
+        const int n = nc / C, c = nc % C;
+        const int64_t ng = int64_t(n) * G + c / CB;
+        for (int y = 0; y < H; ++y)
+          for (int xx = 0; xx < W; ++xx)
+            visit(at_pixel(ng, y, xx) + c % CB, (nc * H + y) * W + xx);
+      }
+    });
+  };
+  each_pixel([&](int64_t b, int64_t i) { buf_a[b] = x[i]; });
   scalar_t* src = buf_a.data();
   scalar_t* dst = buf_b.data();
   auto step = &step_rows_generic<scalar_t, CB>;
@@ -193,15 +197,7 @@ void walk(const scalar_t* x, const scalar_t* weights, scalar_t* out, int N, int 
                      [&](int64_t begin, int64_t end) { step(args, begin, end); });
     std::swap(src, dst);
   }
-  at::parallel_for(0, int64_t(N) * C, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t nc = begin; nc < end; ++nc) {
-      const int n = nc / C, c = nc % C;
-      const int64_t ng = int64_t(n) * G + c / CB;
-      for (int y = 0; y < H; ++y)
-        for (int xx = 0; xx < W; ++xx)
-          out[(nc * H + y) * W + xx] = src[at_pixel(ng, y, xx) + c % CB];
-    }
-  });
+  each_pixel([&](int64_t b, int64_t i) { out[i] = src[b]; });
 }
 
 // Channels walked together: few enough to stay in registers, with little padding.
