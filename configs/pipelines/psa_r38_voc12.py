@@ -15,7 +15,11 @@ vars = dict(
     # PSA starts AffinityNet from ImageNet, not from the CAM network
     affinity_init='pretrain/resnet38_ilsvrc_mmirn.pth',
 )
-_steps = [s for s in _base_.steps if s['name'] != 'toy_data']
+# the toy thresholds of psa_toy.py go: the VOC configs' own apply (PSA's alpha 4 / 32
+# for the affinity labels, alpha 16 for the labels)
+_TOY_ONLY = ('miner.fg_thr=', 'miner.bg_thr=', 'model.labeler.bg_thr=')
+_steps = [dict(s, cmd=[a for a in s['cmd'] if not a.startswith(_TOY_ONLY)])
+          for s in _base_.steps if s['name'] != 'toy_data']
 steps = [dict(s, summary={k.replace('cam_', 'cam_r38_').replace('psa_', 'psa_r38_'): v
                           for k, v in s['summary'].items()}) if 'summary' in s else s
          for s in _steps]

@@ -184,3 +184,9 @@ def test_voc_variant_pipelines(name, rows, init):
     assert init in cfg.vars.affinity_init  # ImageNet start as PSA, not the CAM net
     for key in ('psa_config', 'cam_config'):
         assert (CONFIGS.parent / cfg.vars[key]).exists(), cfg.vars[key]
+    # no toy threshold reaches the VOC configs: PSA's alpha 4 / 32 and 16 apply
+    args = [a for s in cfg.steps for a in s['cmd']]
+    assert not [a for a in args if a.startswith(('miner.', 'model.labeler.'))]
+    psa = Config.fromfile(str(CONFIGS.parent / cfg.vars.psa_config))
+    assert (psa.miner.alpha_low, psa.miner.alpha_high) == (4, 32)
+    assert psa.model.labeler.alpha == 16 and 'bg_thr' not in psa.model.labeler
