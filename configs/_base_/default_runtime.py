@@ -13,8 +13,6 @@ log_level = 'INFO'
 load_from = None
 resume = False
 
-tta_model = dict(type='SegTTAModel')
-
 # Schedules override these (interval, by_epoch) as they need.
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
