@@ -14,8 +14,8 @@
 # (VOCInstanceMetric) and COCO mask AP (mmdet's CocoMetric), plus the instance ablation
 # (ins_cam/*, ins_cam_boundary/*).
 _base_ = [
-    '../_base_/models/irn_r50.py', '../_base_/datasets/toy_voc_rel.py',
-    '../_base_/default_runtime.py'
+    '../_base_/models/irn_r18_toy.py', '../_base_/datasets/toy_voc_rel.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_900i_poly.py'
 ]
 # Outputs of the CAM steps and of this one; absolute, as the dataset joins relative
 # prefixes with its data_root; pipelines override them with --cfg-options.
@@ -26,48 +26,15 @@ cam_dir = cam_work_dir + '/cams'
 relation_dir = cam_work_dir + '/relations'
 out_dir = work_root + '/{{fileBasenameNoExtension}}'
 
-crop_size = (128, 128)
 model = dict(
-    data_preprocessor=dict(size=crop_size),
+    data_preprocessor=dict(size=_base_.crop_size),
     backbone=dict(
-        depth=18,
-        stem_channels=16,
-        base_channels=16,
         init_cfg=dict(
-            type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
-    # a narrower displacement branch for the smaller backbone
-    decode_head=dict(
-        in_channels=(16, 16, 32, 64, 128),
-        disp_channels=(32, 64, 128, 128, 128),
-        disp_fuse_channels=128))
-
-train_pipeline = [
-    dict(type='LoadImageFromFileChecked'),
-    dict(
-        type='LoadWSSSAnnotations',
-        with_seg=False,
-        with_ins=False,
-        with_relation=True),
-    dict(
-        type='RandomResize',
-        scale=(224, 224),
-        ratio_range=(0.7, 1.2),
-        keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='PackWSSSInputs'),
-]
+            type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')))
 train_dataloader = dict(
-    batch_size=8,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        data_prefix=dict(
-            img_path='JPEGImages',
-            xml_path='Annotations',
-            relation_path=relation_dir),
-        pipeline=train_pipeline))
-
-# Label synthesis runs as the test loop over the train split.
+    dataset=dict(data_prefix=dict(relation_path=relation_dir)))
+# The instance masks too (IRN's labels are semantic and instance)
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadWSSSAnnotations', with_relation=False),
@@ -76,12 +43,7 @@ test_pipeline = [
 ]
 test_dataloader = dict(
     dataset=dict(
-        data_prefix=dict(
-            img_path='JPEGImages',
-            xml_path='Annotations',
-            seg_map_path='SegmentationClass',
-            ins_map_path='SegmentationObject',
-            cam_path=cam_dir),
+        data_prefix=dict(ins_map_path='SegmentationObject', cam_path=cam_dir),
         pipeline=test_pipeline))
 # Relation labels of the train split (tools/mine_labels.py): the toy CAMs' confident
 # areas 0.7 / 0.3 (see configs/pipelines/irn_toy.py), IRN's CRF.
@@ -97,24 +59,6 @@ test_evaluator = [
     dict(type='VOCInstanceMetric', pred_key='pred_instances_cam_boundary',
          prefix='ins_cam_boundary'),
 ]
-
-# IRN's schedule (wd 1e-4, poly decay) squeezed into 900 iterations: momentum 0.9
-# with half the lr instead of IRN's momentum-free SGD. The displacement branch keeps
-# the base lr: with momentum its 10x (an effective lr of 5) killed 108 of its 128
-# last ReLUs within 30 iterations and left a constant field (loss_fg stuck at 6.5);
-# at 1x it learns centroid-pointing fields (loss_fg 4.9 after 900 iterations).
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'decode_head.disp_': dict(lr_mult=1.0)}))
-param_scheduler = [
-    dict(type='PolyLR', eta_min=0.0, power=0.9, begin=0, end=900, by_epoch=False)
-]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=900, val_interval=100000)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     writer=dict(
         type='PredictionWriterHook',

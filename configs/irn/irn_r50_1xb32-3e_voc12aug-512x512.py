@@ -5,7 +5,7 @@
 # test_dataloader.dataset.ann_file to train_aug.txt for DeepLab training labels).
 _base_ = [
     '../_base_/models/irn_r50.py', '../_base_/datasets/voc12_rel.py',
-    '../_base_/default_runtime.py'
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_3e_poly.py'
 ]
 work_root = '{{fileDirname}}/../../work_dirs'
 cam_work_dir = work_root + '/cam_r50_1xb16-5e_voc12aug-512x512'
@@ -14,7 +14,6 @@ cam_dir = cam_work_dir + '/cams'
 relation_dir = cam_work_dir + '/relations'
 out_dir = work_root + '/{{fileBasenameNoExtension}}'
 
-crop_size = (512, 512)
 # IRN's released code (jiwoon-ahn/irn) where it departs from the paper (the toy configs
 # keep the paper's forms, the defaults of the components):
 # - train_irn weighs (pos_aff + neg_aff) / 2 + (dp_fg + dp_bg) / 2, the displacement
@@ -47,7 +46,7 @@ crop_size = (512, 512)
 #   components keep a (zero, unwalked) channel (released: the first, and empty ones
 #   are removed); this only changes the order of ties.
 model = dict(
-    data_preprocessor=dict(size=crop_size),
+    data_preprocessor=dict(size=_base_.crop_size),
     backbone=dict(
         init_cfg=dict(
             type='Pretrained', checkpoint=cam_checkpoint, prefix='backbone.')),
@@ -66,32 +65,9 @@ model = dict(
                 refine_clamp='step',
                 unassigned='instance'))))
 
-train_pipeline = [
-    dict(type='LoadImageFromFileChecked'),
-    dict(
-        type='LoadWSSSAnnotations',
-        with_seg=False,
-        with_ins=False,
-        with_relation=True),
-    # IRN rescales the image by a factor in (0.5, 1.5)
-    dict(
-        type='RandomResize',
-        scale=(500, 500),
-        ratio_range=(0.5, 1.5),
-        keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='RandomCrop', crop_size=crop_size),
-    dict(type='PackWSSSInputs'),
-]
 train_dataloader = dict(
-    batch_size=32,
-    dataset=dict(
-        data_prefix=dict(
-            img_path='JPEGImages',
-            xml_path='Annotations',
-            relation_path=relation_dir),
-        pipeline=train_pipeline))
-
+    batch_size=32, dataset=dict(data_prefix=dict(relation_path=relation_dir)))
+# The instance masks too (IRN's labels are semantic and instance)
 test_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(type='LoadWSSSAnnotations', with_relation=False),
@@ -100,12 +76,7 @@ test_pipeline = [
 ]
 test_dataloader = dict(
     dataset=dict(
-        data_prefix=dict(
-            img_path='JPEGImages',
-            xml_path='Annotations',
-            seg_map_path='SegmentationClass',
-            ins_map_path='SegmentationObject',
-            cam_path=cam_dir),
+        data_prefix=dict(ins_map_path='SegmentationObject', cam_path=cam_dir),
         pipeline=test_pipeline))
 # Relation labels of train_aug (tools/mine_labels.py, on train_aug's CAMs): IRN's
 # confident areas 0.30 / 0.05 and CRF.
@@ -122,25 +93,6 @@ test_evaluator = [
          prefix='ins_cam_boundary'),
 ]
 
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.1, momentum=0.0, weight_decay=1e-4),
-    paramwise_cfg=dict(custom_keys={'decode_head.disp_': dict(lr_mult=10.0)}))
-param_scheduler = [
-    dict(
-        type='PolyLR',
-        eta_min=0.0,
-        power=0.9,
-        begin=0,
-        end=3,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=3, val_interval=100)
-val_cfg = None
-val_dataloader = None
-val_evaluator = None
-test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     writer=dict(
         type='PredictionWriterHook',

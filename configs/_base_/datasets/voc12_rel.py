@@ -1,8 +1,11 @@
-# PASCAL VOC 2012 (voc12_cls.py) with the data that label mining reads
-# (tools/mine_labels.py: IRN's relation labels, PSA's affinity labels): the images
-# the label-trained networks learn on (train_aug, as IRN and PSA; needs their CAMs)
-# and their CAMs. The leaves set data_prefix.cam_path to the CAM folder (pipelines:
-# --cfg-options mine_dataloader.dataset.data_prefix.cam_path=DIR) and name the miner.
+# PASCAL VOC 2012 (voc12_cls.py) with the relation data of the label-trained networks
+# (IRN, AffinityNet). Label mining (tools/mine_labels.py: IRN's relation labels, PSA's
+# affinity labels) reads the images the label-trained networks learn on (train_aug,
+# as IRN and PSA; needs their CAMs) and their CAMs; training reads the mined labels
+# (IRN's augmentation; PSA's base replaces it); the test loop synthesises the labels
+# of the train split from its CAMs. The leaves set data_prefix.relation_path and
+# .cam_path to the label and CAM folders (pipelines: --cfg-options
+# mine_dataloader.dataset.data_prefix.cam_path=DIR) and name the miner.
 _base_ = ['./voc12_cls.py']
 mine_pipeline = [
     dict(type='LoadImageFromFileChecked'),
@@ -16,3 +19,35 @@ mine_dataloader = dict(
         data_prefix=dict(
             img_path='JPEGImages', xml_path='Annotations', cam_path=None),
         pipeline=mine_pipeline))
+train_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(
+        type='LoadWSSSAnnotations',
+        with_seg=False,
+        with_ins=False,
+        with_relation=True),
+    # IRN rescales the image by a factor in (0.5, 1.5)
+    dict(
+        type='RandomResize',
+        scale=(500, 500),
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='RandomCrop', crop_size=_base_.crop_size),
+    dict(type='PackWSSSInputs'),
+]
+train_dataloader = dict(
+    dataset=dict(
+        data_prefix=dict(
+            img_path='JPEGImages', xml_path='Annotations', relation_path=None),
+        pipeline=train_pipeline))
+# Label synthesis runs as the test loop over the train split (semantic labels; IRN's
+# leaves load the instance masks too).
+test_pipeline = [
+    dict(type='LoadImageFromFileChecked'),
+    dict(type='LoadWSSSAnnotations', with_ins=False, with_relation=False),
+    dict(type='LoadCAMs'),
+    dict(type='PackWSSSInputs'),
+]
+test_dataloader = dict(
+    dataset=dict(data_prefix=dict(cam_path=None), pipeline=test_pipeline))

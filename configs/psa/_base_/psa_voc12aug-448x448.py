@@ -32,21 +32,11 @@ train_pipeline = [
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(
-        data_prefix=dict(
-            img_path='JPEGImages',
-            xml_path='Annotations',
-            relation_path=affinity_label_dir),
+        data_prefix=dict(relation_path=affinity_label_dir),
         pipeline=train_pipeline))
 mine_dataloader = dict(dataset=dict(data_prefix=dict(cam_path=cam_dir)))
 miner = dict(type='AffinityLabelMiner', alpha_low=4, alpha_high=32)
-test_pipeline = [
-    dict(type='LoadImageFromFileChecked'),
-    dict(type='LoadWSSSAnnotations', with_ins=False, with_relation=False),
-    dict(type='LoadCAMs'),
-    dict(type='PackWSSSInputs'),
-]
-test_dataloader = dict(
-    dataset=dict(data_prefix=dict(cam_path=cam_dir), pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(data_prefix=dict(cam_path=cam_dir)))
 # PSA's labels in the model (AffinityNet's affinities walk the background and the
 # CAMs); the leaves' models take this labeler
 labeler = dict(
