@@ -4,8 +4,7 @@ _base_ = [
     '../_base_/models/cam_r50.py', '../_base_/datasets/coco14_cls.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_5e_poly.py'
 ]
-crop_size = (512, 512)
-data_preprocessor = dict(size=crop_size)
+data_preprocessor = dict(size=_base_.crop_size)
 cam_dir = 'work_dirs/{{fileBasenameNoExtension}}/cams'
 model = dict(
     data_preprocessor=data_preprocessor,

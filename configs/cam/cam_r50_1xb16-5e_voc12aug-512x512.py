@@ -3,13 +3,10 @@ _base_ = [
     '../_base_/models/cam_r50.py', '../_base_/datasets/voc12_cls.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_5e_poly.py'
 ]
-crop_size = (512, 512)
-data_preprocessor = dict(size=crop_size)
+data_preprocessor = dict(size=_base_.crop_size)
 # CAM files of `tools/test.py` (one .npz per image); finished images are skipped
 cam_dir = 'work_dirs/{{fileBasenameNoExtension}}/cams'
-model = dict(
-    data_preprocessor=data_preprocessor)
-test_evaluator = dict(type='CAMMetric')
+model = dict(data_preprocessor=data_preprocessor)
 default_hooks = dict(
     writer=dict(type='PredictionWriterHook', out_dirs=dict(cams=cam_dir)),
     checkpoint=dict(by_epoch=True, interval=1))

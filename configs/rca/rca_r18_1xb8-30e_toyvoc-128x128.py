@@ -9,5 +9,5 @@
 # maps); RCA's released saliency labels are switched on as in
 # rca_vgg16_1xb8-30e_voc12aug-368x368_saliency-labels.py (see README.md).
 _base_ = ['../cam/cam_r18_1xb8-30e_toyvoc-128x128.py']
-model = dict(cam_head=dict(type='RCAHead', in_channels=128, num_classes=5))
+model = dict(cam_head=dict(type='RCAHead'))
 custom_hooks = [dict(type='RCAHook')]
