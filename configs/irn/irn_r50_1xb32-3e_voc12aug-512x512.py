@@ -97,6 +97,5 @@ default_hooks = dict(
     writer=dict(
         type='PredictionWriterHook',
         out_dirs=dict(sem=out_dir + '/sem_labels', ins=out_dir + '/ins_labels')),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=True, interval=1))
 custom_hooks = [dict(type='DisplacementMeanHook')]

@@ -8,8 +8,7 @@ _base_ = [
 ]
 crop_size = (448, 448)
 cam_dir = '{{fileDirname}}/../../work_dirs/{{fileBasenameNoExtension}}/cams'
-model = dict(
-    data_preprocessor=dict(size=crop_size))
+model = dict(data_preprocessor=dict(size=crop_size))
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),
     dict(
@@ -24,7 +23,6 @@ train_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=8, dataset=dict(pipeline=train_pipeline))
-test_evaluator = dict(type='CAMMetric')
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.0, weight_decay=5e-4),
@@ -44,5 +42,4 @@ val_cfg = None
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     writer=dict(type='PredictionWriterHook', out_dirs=dict(cams=cam_dir)),
-    logger=dict(interval=50),
     checkpoint=dict(by_epoch=True, interval=1, max_keep_ckpts=1))

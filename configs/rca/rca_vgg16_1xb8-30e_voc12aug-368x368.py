@@ -28,7 +28,7 @@ model = dict(
         last_dilation=2,
         extra_channels=(512, ),
         init_cfg=dict(type='Pretrained', checkpoint='torchvision://vgg16')),
-    cam_head=dict(type='RCAHead', in_channels=512, num_classes=20),
+    cam_head=dict(type='RCAHead', in_channels=512),
     test_cfg=dict(output_stride=8))
 train_pipeline = [
     dict(type='LoadImageFromFileChecked'),

@@ -73,5 +73,4 @@ default_hooks = dict(
     writer=dict(
         type='PredictionWriterHook',
         out_dirs=dict(sem=cam_work_dir + '/psa_labels')),
-    logger=dict(interval=50),
     checkpoint=dict(by_epoch=True, interval=1, max_keep_ckpts=1))
