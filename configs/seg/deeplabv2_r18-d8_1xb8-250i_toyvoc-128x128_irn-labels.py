@@ -1,29 +1,16 @@
 # DeepLab v2 (ASPP-v2 sum head) on a ResNet-18-d8 from scratch, CPU-sized, trained
 # on the toy IRN semantic pseudo labels; twin: ..._gt.py (same model, GT masks).
 _base_ = [
-    'mmseg::_base_/models/deeplabv3_r50-d8.py', './_base_/toyvoc_seg.py',
+    './_base_/deeplabv2_r50-d8.py', './_base_/toyvoc_seg.py',
     'mmseg::_base_/default_runtime.py', 'mmseg::_base_/schedules/schedule_20k.py'
 ]
-custom_imports = dict(imports=['mmirn.seg'], allow_failed_imports=False)
-crop_size = (128, 128)
 norm_cfg = dict(type='BN', requires_grad=True)
 model = dict(
-    data_preprocessor=dict(size=crop_size),
+    data_preprocessor=dict(size=_base_.crop_size),
     pretrained=None,
     backbone=dict(
         type='ResNetV1c', depth=18, norm_cfg=norm_cfg, init_cfg=None),
-    decode_head=dict(
-        _delete_=True,
-        type='mmirn.DeepLabV2Head',  # mmirn's registry (scope mmirn)
-        in_channels=512,
-        in_index=3,
-        dilations=(6, 12, 18, 24),
-        num_classes=6,
-        dropout_ratio=0.1,
-        align_corners=False,
-        loss_decode=dict(
-            type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0)),
-    auxiliary_head=None)
+    decode_head=dict(in_channels=512, num_classes=6))
 optimizer = dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=0.0005)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
 # Measured on the toy data (GT twin, 128x128 crops, batch 8, 2 CPU cores shared with
