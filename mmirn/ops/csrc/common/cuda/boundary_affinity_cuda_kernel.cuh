@@ -7,6 +7,16 @@
 
 namespace mmirn {
 
+// The (n, d, y, x) of a flat index into an (N, D, H, W) output.
+struct LineStart {
+  int64_t n;
+  int d, y, x;
+};
+__device__ __forceinline__ LineStart line_start(int64_t index, int D, int H, int W) {
+  return {index / (int64_t(W) * H * D), int((index / (int64_t(W) * H)) % D),
+          int((index / W) % H), int(index % W)};
+}
+
 // dirs (D, 2): offsets (dy, dx); points (P, 2): line pixels (y, x) relative to the start,
 // line d being points[ptr[d]:ptr[d + 1]] from the start to the far end.
 template <typename T>
@@ -19,10 +29,9 @@ __global__ void boundary_affinity_forward_cuda_kernel(const T* __restrict__ boun
   using acc_t = typename AccType<T>::type;
   const int64_t total = int64_t(N) * D * H * W;
   MMIRN_CUDA_1D_KERNEL_LOOP(index, total) {
-    const int x = index % W;
-    const int y = (index / W) % H;
-    const int d = (index / (int64_t(W) * H)) % D;
-    const int64_t n = index / (int64_t(W) * H * D);
+    const LineStart p = line_start(index, D, H, W);
+    const int x = p.x, y = p.y, d = p.d;
+    const int64_t n = p.n;
     const int dy = dirs[2 * d], dx = dirs[2 * d + 1];
     if (y + dy >= H || x + dx < 0 || x + dx >= W) {
       output[index] = from_acc<T>(acc_t(0));
@@ -48,10 +57,9 @@ __global__ void boundary_affinity_backward_cuda_kernel(
   using acc_t = typename AccType<T>::type;
   const int64_t total = int64_t(N) * D * H * W;
   MMIRN_CUDA_1D_KERNEL_LOOP(index, total) {
-    const int x = index % W;
-    const int y = (index / W) % H;
-    const int d = (index / (int64_t(W) * H)) % D;
-    const int64_t n = index / (int64_t(W) * H * D);
+    const LineStart p = line_start(index, D, H, W);
+    const int x = p.x, y = p.y, d = p.d;
+    const int64_t n = p.n;
     const int dy = dirs[2 * d], dx = dirs[2 * d + 1];
     if (y + dy >= H || x + dx < 0 || x + dx >= W) continue;
     const T* b = boundary + n * H * W;
