@@ -9,6 +9,7 @@ import sys
 from glob import glob
 
 from setuptools import find_packages, setup
+from setuptools.command.editable_wheel import editable_wheel
 
 try:
     import torch
@@ -46,11 +47,28 @@ def requirements(name):
 MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
+def mim_files(root='.'):
+    """``(source, path in .mim)`` of each file ``mim`` needs: configs, tools, model-index.yml,
+    and each config once more without ``.py`` so that ``mim train mmirn NAME`` finds it
+    (mim matches file names; the tools read ``NAME`` as ``NAME.py``)."""
+    root = os.path.abspath(root)
+    for item in MIM_FILES:
+        src = os.path.join(root, item)
+        paths = [src] if os.path.isfile(src) else sorted(
+            p for p in glob(os.path.join(src, '**', '*'), recursive=True)
+            if os.path.isfile(p) and '__pycache__' not in p and not p.endswith('.pyc'))
+        for path in paths:
+            rel = os.path.relpath(path, root)
+            yield path, rel
+            if item == 'configs' and rel.endswith('.py') and '_base_' not in rel:
+                yield path, rel[:-3]
+
+
 def add_mim_extension(pkg_dir='mmirn', root='.', mode=None):
     """Put configs, tools and model-index.yml in ``<pkg_dir>/.mim`` so that ``mim`` finds them.
 
-    ``mode``: 'symlink' (editable / develop installs), 'copy' (wheels, sdists, installs);
-    by default it is picked from the setup command in ``sys.argv``; other commands do nothing.
+    ``mode``: 'symlink' (develop installs), 'copy' (wheels, sdists, installs); by default
+    it is picked from the setup command in ``sys.argv``; other commands do nothing.
     """
     if mode is None:
         if {'develop', 'editable_wheel'} & set(sys.argv):
@@ -60,22 +78,58 @@ def add_mim_extension(pkg_dir='mmirn', root='.', mode=None):
         else:
             return
     mim_dir = os.path.join(pkg_dir, '.mim')
-    os.makedirs(mim_dir, exist_ok=True)
-    for name in MIM_FILES:
-        src = os.path.abspath(os.path.join(root, name))
-        dst = os.path.join(mim_dir, name)
-        if not os.path.exists(src):
-            continue
-        if os.path.islink(dst) or os.path.isfile(dst):
-            os.remove(dst)
-        elif os.path.isdir(dst):
-            shutil.rmtree(dst)
-        if mode == 'symlink':
-            os.symlink(os.path.relpath(src, mim_dir), dst)
-        elif os.path.isdir(src):
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
-        else:
-            shutil.copyfile(src, dst)
+    if os.path.islink(mim_dir) or os.path.isfile(mim_dir):
+        os.remove(mim_dir)
+    elif os.path.isdir(mim_dir):
+        shutil.rmtree(mim_dir)
+    os.makedirs(mim_dir)
+    if mode == 'symlink':
+        for name in MIM_FILES:
+            src = os.path.abspath(os.path.join(root, name))
+            if os.path.exists(src):
+                os.symlink(os.path.relpath(src, mim_dir), os.path.join(mim_dir, name))
+        return
+    for src, rel in mim_files(root):
+        dst = os.path.join(mim_dir, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copyfile(src, dst)
+
+
+class MimEditableStrategy:
+    """What ``pip install -e .`` lays out, so that mim 0.3.9 finds mmirn's configs.
+
+    mim looks for ``<site-packages>/mmirn/.mim``, next to the metadata, which a PEP 660
+    finder never creates. So the editable wheel holds a ``.pth`` with the checkout (as
+    ``setup.py develop`` did: the checkout's ``mmirn`` is the one imported, the
+    ``site-packages/mmirn`` folder has no ``__init__.py`` and only adds ``.mim``) and a
+    copy of :func:`mim_files` there. Re-run ``pip install -e .`` for
+    ``mim`` to see new configs; ``tools/train.py configs/...`` always reads the checkout.
+    """
+
+    def __init__(self, name, project_dir):
+        self.name = name
+        self.project_dir = os.path.abspath(project_dir)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return None
+
+    def __call__(self, wheel, files, mapping):
+        wheel.writestr(f'__editable__.{self.name}.pth', f'{self.project_dir}\n'.encode())
+        for src, rel in mim_files(self.project_dir):
+            wheel.write(src, arcname=f'mmirn/.mim/{rel}')
+
+
+class MimEditableWheel(editable_wheel):
+    """``editable_wheel`` with :class:`MimEditableStrategy` (``editable_mode=strict``
+    keeps setuptools' own link tree)."""
+
+    def _select_strategy(self, name, tag, build_lib):
+        if (self.mode or '').lower() == 'strict':
+            return super()._select_strategy(name, tag, build_lib)
+        return MimEditableStrategy(name, self.project_dir)
 
 
 def get_extensions():
@@ -126,5 +180,5 @@ if __name__ == '__main__':
             'tests': requirements('tests.txt'),
         },
         ext_modules=get_extensions(),
-        cmdclass={'build_ext': BuildExtension},
+        cmdclass={'build_ext': BuildExtension, 'editable_wheel': MimEditableWheel},
         zip_safe=False)

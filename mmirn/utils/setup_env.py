@@ -30,12 +30,14 @@ def register_all_modules(init_default_scope: bool = True) -> None:
 def load_tool_config(args):
     """The config of ``tools/train.py`` / ``tools/test.py`` with their CLI applied.
 
-    Reads ``args.config``, records ``args.launcher``, merges ``args.cfg_options`` (then
+    Reads ``args.config`` (``NAME`` for ``NAME.py`` too), records ``args.launcher``, merges ``args.cfg_options`` (then
     the JSON file that the environment variable ``MMIRN_CFG_OPTIONS`` names, if set),
     picks the distributed backend (:func:`prepare_dist_cfg`) and sets ``work_dir``:
     ``--work-dir`` > the config's > ``./work_dirs/<config name>``. A tool without
     ``--launcher`` / ``--work-dir`` runs without a launcher (``'none'``).
     """
+    if not osp.splitext(args.config)[1] and osp.isfile(args.config + '.py'):
+        args.config += '.py'  # a config named without .py (as `mim train mmirn NAME`)
     cfg = Config.fromfile(args.config)
     cfg.launcher = getattr(args, 'launcher', 'none')
     if args.cfg_options is not None:

@@ -1,9 +1,10 @@
-"""`mim run / train / test mmirn ...` find mmirn's configs and tools in ``mmirn/.mim``.
+"""`mim run / train / test / search mmirn ...` find mmirn's configs and tools in ``.mim``.
 
-The test lays out what an install leaves on ``sys.path`` in a temporary site folder: an
-``mmirn`` package (its entries linked to this checkout's) whose ``.mim`` folder is made by
-``setup.add_mim_extension`` (symlink mode, as for ``setup.py develop``) and egg metadata
-that ``pkg_resources`` (which mim uses) finds. Nothing is installed or written in the checkout.
+The test lays out in a temporary site folder what ``pip install -e .`` installs (setup.py's
+``MimEditableStrategy`` writes the editable wheel's files there): ``mmirn/.mim`` with copies
+of configs and tools, no ``mmirn/__init__.py`` (the checkout, on ``PYTHONPATH`` as the
+wheel's ``.pth`` puts it on ``sys.path``, is what is imported) and metadata that
+``pkg_resources`` (which mim uses) finds. Nothing is installed or written in the checkout.
 """
 import importlib.util
 import os
@@ -28,20 +29,48 @@ def _setup_module():
     return module
 
 
+class _DirWheel:
+    """Writes what the editable wheel would hold into a folder."""
+
+    def __init__(self, root):
+        self.root = root
+        self.names = []
+
+    def writestr(self, name, data):
+        self.names.append(name)
+        (self.root / name).write_bytes(data)
+
+    def write(self, src, arcname):
+        self.names.append(arcname)
+        (self.root / arcname).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / arcname).write_bytes(Path(src).read_bytes())
+
+
 def _fake_site(site):
-    pkg = site / 'mmirn'
-    pkg.mkdir(parents=True)
-    for entry in (ROOT / 'mmirn').iterdir():
-        if entry.name not in ('.mim', '__pycache__'):
-            (pkg / entry.name).symlink_to(entry)
-    _setup_module().add_mim_extension(str(pkg), root=str(ROOT), mode='symlink')
+    site.mkdir(parents=True)
+    wheel = _DirWheel(site)
+    with _setup_module().MimEditableStrategy('mmirn-0.1.0', str(ROOT)) as strategy:
+        strategy(wheel, [], {})
     egg = site / 'mmirn.egg-info'
     egg.mkdir()
     version = {}
     exec((ROOT / 'mmirn' / 'version.py').read_text(), version)
     (egg / 'PKG-INFO').write_text(
         f"Metadata-Version: 2.1\nName: mmirn\nVersion: {version['__version__']}\n")
-    return pkg
+    return site / 'mmirn', wheel.names
+
+
+def test_editable_wheel_layout(tmp_path):
+    pkg, names = _fake_site(tmp_path / 'site')
+    assert (tmp_path / 'site' / '__editable__.mmirn-0.1.0.pth').read_text().strip() == str(ROOT)
+    assert not (pkg / '__init__.py').exists()  # the checkout's mmirn stays the one imported
+    for name in ('tools/train.py', 'tools/test.py', 'model-index.yml',
+                 'configs/cam/cam_r18_1xb8-30e_toyvoc-128x128.py',
+                 'configs/cam/cam_r18_1xb8-30e_toyvoc-128x128',
+                 'configs/_base_/default_runtime.py'):
+        assert f'mmirn/.mim/{name}' in names, name
+    assert 'mmirn/.mim/configs/_base_/default_runtime' not in names
+    assert not any('__pycache__' in n for n in names)
 
 
 def test_add_mim_extension_copy(tmp_path):
@@ -51,6 +80,7 @@ def test_add_mim_extension_copy(tmp_path):
     assert (pkg / '.mim' / 'tools' / 'train.py').is_file()
     assert not (pkg / '.mim' / 'configs').is_symlink()
     assert (pkg / '.mim' / 'configs' / 'cam' / 'cam_r18_1xb8-30e_toyvoc-128x128.py').is_file()
+    assert (pkg / '.mim' / 'configs' / 'cam' / 'cam_r18_1xb8-30e_toyvoc-128x128').is_file()
 
 
 def test_config_basenames_unique():
@@ -62,7 +92,7 @@ def test_mim_run_train_test_toy_cam(tmp_path):
     """`mim run` makes the toy data, `mim train` trains 2 iterations, `mim test`
     scores the checkpoint: configs and tools from ``mmirn/.mim``, not the checkout."""
     site = tmp_path / 'site'
-    pkg = _fake_site(site)
+    pkg, _ = _fake_site(site)
     data_root = tmp_path / 'toy_voc'
     work_dir = tmp_path / 'work'
     env = dict(os.environ, OMP_NUM_THREADS='1',
@@ -82,7 +112,7 @@ def test_mim_run_train_test_toy_cam(tmp_path):
     assert len(list((data_root / 'JPEGImages').glob('*.jpg'))) == 3
     loader = ['num_workers=0', 'persistent_workers=False',
               f'dataset.data_root={data_root}']
-    config = 'cam_r18_1xb8-30e_toyvoc-128x128.py'
+    config = 'cam_r18_1xb8-30e_toyvoc-128x128'  # as mim users name it, without .py
     out = mim('train', 'mmirn', config, '--gpus', '0', '--work-dir', str(work_dir),
               '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.batch_size=1',
               *(f'train_dataloader.{o}' for o in loader),
