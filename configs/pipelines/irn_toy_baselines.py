@@ -2,10 +2,11 @@
 # same models trained on the GT masks of the same train images, all scored on val GT
 # (`make demo-baselines`; slower than the demo, so kept apart):
 #   python tools/run_pipeline.py configs/pipelines/irn_toy_baselines.py
-# - mmseg DeepLab v2 (R18, toy) on the IRN semantic pseudo labels / train GT
+# - mmseg DeepLab v2 (R18, toy) on the IRN semantic pseudo labels / train GT / the
+#   CAM-only labels (CAMThresholdLabeler at cam_bg_thr)
 # - mmdet Mask R-CNN (R18-FPN, toy) on mmirn's instance-label COCO JSON / train GT
 #   converted to COCO by tools/dataset_converters/instance_pngs_to_coco.py
-# summary.json gets baselines.seg.<GT|IRN>.mIoU and baselines.ins.<GT|IRN>.ap50
+# summary.json gets baselines.seg.<GT|IRN|CAM>.mIoU and baselines.ins.<GT|IRN>.ap50
 # (mmdet CocoMetric's segm AP at IoU 0.5; CocoMetric has no AP70: ap70 is null).
 _base_ = ['./irn_toy.py']
 vars = dict(
@@ -15,11 +16,13 @@ vars = dict(
     # run_pipeline makes {work_dir} absolute, so these are found whatever --work-dir
     # is given (the GT twin's 'SegmentationClass' stays relative to data_root)
     sem_labels='{work_dir}/sem_labels',
+    cam_sem_labels='{work_dir}/cam_sem_labels',
     ins_labels_json='{work_dir}/ins_labels.json',
     train_gt_ins='{work_dir}/coco/train_gt_ins.json',
     val_gt_ins='{work_dir}/coco/val_gt_ins.json',
     seg_irn_ckpt='@last_checkpoint {work_dir}/seg_irn',
     seg_gt_ckpt='@last_checkpoint {work_dir}/seg_gt',
+    seg_cam_ckpt='@last_checkpoint {work_dir}/seg_cam',
     ins_irn_ckpt='@last_checkpoint {work_dir}/ins_irn',
     ins_gt_ckpt='@last_checkpoint {work_dir}/ins_gt')
 _seg_data = [
@@ -93,6 +96,20 @@ steps = _base_.steps + [
 ]
 steps += _seg_steps('irn', '{sem_labels}', '{seg_irn_ckpt}', ['pseudo_labels'])
 steps += _seg_steps('gt', 'SegmentationClass', '{seg_gt_ckpt}', ['toy_data'])
+# CAM-only labels of the train split (CAMThresholdLabeler: the CAMs against the
+# constant background cam_bg_thr, make demo's best CAM threshold) for the CAM row
+steps.append(
+    dict(
+        name='cam_labels',
+        cmd=['tools/test.py', '{cam_config}', '{cam_ckpt}', '--work-dir',
+             '{work_dir}/cam_labels', '--cfg-options', *_seg_data[::2],
+             'model.labeler.type=CAMThresholdLabeler', 'model.labeler.cam_field=pred_cams',
+             'model.labeler.bg_thr={cam_bg_thr}', 'default_hooks.writer.out_dirs.cams=None',
+             'default_hooks.writer.out_dirs.sem={cam_sem_labels}'],
+        outputs=['{cam_sem_labels}'],
+        work_dir='{work_dir}/cam_labels',
+        needs=['train_cam']))
+steps += _seg_steps('cam', '{cam_sem_labels}', '{seg_cam_ckpt}', ['cam_labels'])
 steps += _ins_steps('irn', '{ins_labels_json}', '{ins_irn_ckpt}',
                     ['pseudo_labels', 'coco_gt_val'])
 steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
@@ -100,6 +117,7 @@ steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
 # summary.json: baselines.<task>.<labels>.<metric> from these summary keys, with
 # each metric's ratio to the GT row
 baseline_rows = dict(
-    seg=dict(GT=dict(mIoU='seg_gt_miou'), IRN=dict(mIoU='seg_irn_miou')),
+    seg=dict(GT=dict(mIoU='seg_gt_miou'), IRN=dict(mIoU='seg_irn_miou'),
+             CAM=dict(mIoU='seg_cam_miou')),
     ins=dict(GT=dict(ap50='ins_gt_ap50', ap70=None),
              IRN=dict(ap50='ins_irn_ap50', ap70=None)))

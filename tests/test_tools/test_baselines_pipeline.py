@@ -138,3 +138,30 @@ def test_seg_only_variant(tmp_path, monkeypatch, capsys):
     assert len(ins) == 6 and not ins & set(cmds)
     assert set(cmds) == set(full) - ins
     assert list(Config.fromfile(str(seg_only)).baseline_rows) == ['seg']
+
+
+def test_cam_labels_step_writes_cam_threshold_labels(tmp_path, capsys):
+    """The CAM row's labels: the CAM classifier's test run with CAMThresholdLabeler on
+    its predicted CAMs, writing only ``sem`` PNGs; DeepLab then trains on that folder."""
+    from mmengine.config import Config, DictAction
+    from mmengine.registry import init_default_scope
+    from mmirn.registry import HOOKS, MODELS
+    from mmirn.utils import register_all_modules
+    register_all_modules()
+    cmds = _commands(capsys, [str(PIPELINE), '--work-dir', str(tmp_path), '--dry-run'])
+    cmd = cmds['cam_labels']
+    assert cmd[1].endswith('tools/test.py')
+    cfg = Config.fromfile(str(ROOT / cmd[2]))
+    # values as tools/test.py's --cfg-options (DictAction) reads them: numbers, None
+    cfg.merge_from_dict(
+        {k: DictAction._parse_iterable(v) for k, v in _options(cmd).items()})
+    init_default_scope('mmirn')
+    model = MODELS.build(cfg.model)
+    assert type(model.labeler).__name__ == 'CAMThresholdLabeler'
+    assert model.labeler.cam_field == 'pred_cams' and model.labeler.bg_thr == 0.65
+    hook = HOOKS.build(cfg.default_hooks.writer)
+    assert hook.out_dirs == {'sem': str(tmp_path / 'cam_sem_labels')}
+    train = _options(cmds['train_seg_cam'])
+    assert train['train_dataloader.dataset.data_prefix.seg_map_path'] == \
+        str(tmp_path / 'cam_sem_labels')
+    assert 'test_seg_cam' in cmds
