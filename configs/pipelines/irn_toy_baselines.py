@@ -102,7 +102,9 @@ steps.append(
     dict(
         name='cam_labels',
         cmd=['tools/test.py', '{cam_config}', '{cam_ckpt}', '--work-dir',
-             '{work_dir}/cam_labels', '--cfg-options', *_seg_data[::2],
+             '{work_dir}/cam_labels', '--cfg-options',
+             'train_dataloader.dataset.data_root={data_root}',
+             'test_dataloader.dataset.data_root={data_root}',
              'model.labeler.type=CAMThresholdLabeler', 'model.labeler.cam_field=pred_cams',
              'model.labeler.bg_thr={cam_bg_thr}', 'default_hooks.writer.out_dirs.cams=None',
              'default_hooks.writer.out_dirs.sem={cam_sem_labels}'],

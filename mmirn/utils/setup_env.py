@@ -30,9 +30,10 @@ def register_all_modules(init_default_scope: bool = True) -> None:
 def load_tool_config(args):
     """The config of ``tools/train.py`` / ``tools/test.py`` with their CLI applied.
 
-    Reads ``args.config`` (``NAME`` for ``NAME.py`` too), records ``args.launcher``, merges ``args.cfg_options`` (then
-    the JSON file that the environment variable ``MMIRN_CFG_OPTIONS`` names, if set),
-    picks the distributed backend (:func:`prepare_dist_cfg`) and sets ``work_dir``:
+    Reads ``args.config`` (``NAME`` for ``NAME.py`` too), records ``args.launcher``,
+    merges ``args.cfg_options`` (then the JSON file that the environment variable
+    ``MMIRN_CFG_OPTIONS`` names, if set), picks the distributed backend
+    (:func:`prepare_dist_cfg`) and sets ``work_dir``:
     ``--work-dir`` > the config's > ``./work_dirs/<config name>``. A tool without
     ``--launcher`` / ``--work-dir`` runs without a launcher (``'none'``).
     """
