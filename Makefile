@@ -11,7 +11,7 @@ ENV_STAMP := $(ENV_DIR)/.mmirn-env
 EXT_STAMP := build/.mmirn-ext
 EXT_SOURCES := $(shell find mmirn/ops/csrc -type f)
 PYTEST_ARGS ?=
-DEMO_CONFIG ?= configs/pipelines/irn_toy.py
+DEMO_CONFIG ?= configs/pipelines/irn_toy_demo.py
 DEMO_ARGS ?=
 BASELINES_CONFIG ?= configs/pipelines/irn_toy_baselines.py
 

@@ -6,12 +6,16 @@
 #   CAM-only labels (CAMThresholdLabeler at cam_bg_thr)
 # - mmdet Mask R-CNN (R18-FPN, toy) on mmirn's instance-label COCO JSON / train GT
 #   converted to COCO by tools/dataset_converters/instance_pngs_to_coco.py
-# summary.json gets baselines.seg.<GT|IRN|CAM>.mIoU and baselines.ins.<GT|IRN>.ap50
-# (mmdet CocoMetric's segm AP at IoU 0.5; CocoMetric has no AP70: ap70 is null).
+# - report/seg_baselines/seg_preds.png: val images, GT, the three models' predictions
+#   (tools/visualize_seg_preds.py on the PNGs the test steps write to seg_<labels>_test/preds)
+# summary.json gets baselines.seg.<GT|IRN|CAM>.mIoU and baselines.ins.<GT|IRN>.ap50 /
+# .ap70 (IRN's VOC-style mask AP, %, as the pseudo labels' ins_ap50) / .coco_ap (mmdet
+# CocoMetric's segm mAP, a fraction). irn_toy_demo.py (`make demo`) is this pipeline's
+# IRN chain and its DeepLab v2 IRN row.
 _base_ = ['./irn_toy.py']
 vars = dict(
-    seg_config='configs/seg/deeplabv2_r18-d8_1xb8-250i_toyvoc-128x128_irn-labels.py',
-    ins_config='configs/mask_rcnn/mask-rcnn_r18_fpn_1xb4-1ki_toyvoc_irn-labels.py',
+    seg_config='configs/seg/deeplabv2_r18-d8_1xb8-2ki_toyvoc-128x128_irn-labels.py',
+    ins_config='configs/mask_rcnn/mask-rcnn_r18_fpn_1xb4-2ki_toyvoc_irn-labels.py',
     # mmengine joins seg_map_path / ann_file to data_root unless they are absolute;
     # run_pipeline makes {work_dir} absolute, so these are found whatever --work-dir
     # is given (the GT twin's 'SegmentationClass' stays relative to data_root)
@@ -36,8 +40,8 @@ _ins_data = [
     'test_dataloader.dataset.data_root={data_root}',
     'val_dataloader.dataset.ann_file={val_gt_ins}',
     'test_dataloader.dataset.ann_file={val_gt_ins}',
-    'val_evaluator.ann_file={val_gt_ins}',
-    'test_evaluator.ann_file={val_gt_ins}',
+    'val_evaluator.0.ann_file={val_gt_ins}',
+    'test_evaluator.0.ann_file={val_gt_ins}',
 ]
 
 
@@ -54,11 +58,22 @@ def _seg_steps(tag, labels, ckpt, needs):
         dict(
             name=f'test_seg_{tag}',
             cmd=['tools/test.py', '{seg_config}', ckpt, '--work-dir',
-                 f'{{work_dir}}/seg_{tag}_test', '--cfg-options', *_seg_data],
+                 f'{{work_dir}}/seg_{tag}_test', '--cfg-options', *_seg_data,
+                 f'test_evaluator.output_dir={{work_dir}}/seg_{tag}_test/preds'],
             outputs=[f'{{work_dir}}/seg_{tag}_test'],
             work_dir=f'{{work_dir}}/seg_{tag}_test',
             summary={f'seg_{tag}_miou': 'mIoU'}),
     ]
+
+
+def _seg_figure(folder, tags, needs):
+    preds = [f'{tag.upper()}-trained={{work_dir}}/seg_{tag}_test/preds' for tag in tags]
+    return dict(
+        name=f'report_{folder}',
+        cmd=['tools/visualize_seg_preds.py', '{data_root}', '--preds', *preds,
+             '--out', f'{{work_dir}}/report/{folder}'],
+        outputs=[f'{{work_dir}}/report/{folder}'],
+        needs=needs)
 
 
 def _gt_coco(split, out):
@@ -86,15 +101,19 @@ def _ins_steps(tag, ann, ckpt, needs):
                  f'{{work_dir}}/ins_{tag}_test', '--cfg-options', *_ins_data],
             outputs=[f'{{work_dir}}/ins_{tag}_test'],
             work_dir=f'{{work_dir}}/ins_{tag}_test',
-            summary={f'ins_{tag}_ap50': 'coco/segm_mAP_50'}),
+            summary={f'ins_{tag}_ap50': 'ins/ap50', f'ins_{tag}_ap70': 'ins/ap70',
+                     f'ins_{tag}_coco_ap': 'coco/segm_mAP'}),
     ]
 
 
-steps = _base_.steps + [
+# make demo (irn_toy_demo.py): the IRN chain, DeepLab v2 on its labels, a picture
+demo_steps = _base_.steps + _seg_steps('irn', '{sem_labels}', '{seg_irn_ckpt}',
+                                       ['pseudo_labels'])
+demo_steps.append(_seg_figure('seg_irn', ['irn'], ['test_seg_irn']))
+steps = demo_steps + [
     _gt_coco('train', '{train_gt_ins}'),
     _gt_coco('val', '{val_gt_ins}'),
 ]
-steps += _seg_steps('irn', '{sem_labels}', '{seg_irn_ckpt}', ['pseudo_labels'])
 steps += _seg_steps('gt', 'SegmentationClass', '{seg_gt_ckpt}', ['toy_data'])
 # CAM-only labels of the train split (CAMThresholdLabeler: the CAMs against the
 # constant background cam_bg_thr, make demo's best CAM threshold) for the CAM row
@@ -112,6 +131,8 @@ steps.append(
         work_dir='{work_dir}/cam_labels',
         needs=['train_cam']))
 steps += _seg_steps('cam', '{cam_sem_labels}', '{seg_cam_ckpt}', ['cam_labels'])
+steps.append(_seg_figure('seg_baselines', ['gt', 'irn', 'cam'],
+                         ['test_seg_gt', 'test_seg_irn', 'test_seg_cam']))
 steps += _ins_steps('irn', '{ins_labels_json}', '{ins_irn_ckpt}',
                     ['pseudo_labels', 'coco_gt_val'])
 steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
@@ -121,5 +142,6 @@ steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
 baseline_rows = dict(
     seg=dict(GT=dict(mIoU='seg_gt_miou'), IRN=dict(mIoU='seg_irn_miou'),
              CAM=dict(mIoU='seg_cam_miou')),
-    ins=dict(GT=dict(ap50='ins_gt_ap50', ap70=None),
-             IRN=dict(ap50='ins_irn_ap50', ap70=None)))
+    ins=dict(GT=dict(ap50='ins_gt_ap50', ap70='ins_gt_ap70', coco_ap='ins_gt_coco_ap'),
+             IRN=dict(ap50='ins_irn_ap50', ap70='ins_irn_ap70',
+                      coco_ap='ins_irn_coco_ap')))

@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip('mmdet')
 
 ROOT = Path(__file__).resolve().parents[2]
-INS_CFG = ROOT / 'configs' / 'mask_rcnn' / 'mask-rcnn_r18_fpn_1xb4-1ki_toyvoc_irn-labels.py'
+INS_CFG = ROOT / 'configs' / 'mask_rcnn' / 'mask-rcnn_r18_fpn_1xb4-2ki_toyvoc_irn-labels.py'
 IRN_CFG = ROOT / 'configs' / 'irn' / 'irn_r18_1xb8-900i_toyvoc-128x128.py'
 CONV = ROOT / 'tools' / 'dataset_converters' / 'instance_pngs_to_coco.py'
 

@@ -11,7 +11,7 @@ from PIL import Image
 pytest.importorskip('mmdet')
 
 ROOT = Path(__file__).resolve().parents[2]
-CFG = ROOT / 'configs' / 'mask_rcnn' / 'mask-rcnn_r18_fpn_1xb4-1ki_toyvoc_gt.py'
+CFG = ROOT / 'configs' / 'mask_rcnn' / 'mask-rcnn_r18_fpn_1xb4-2ki_toyvoc_gt.py'
 CONV = ROOT / 'tools' / 'dataset_converters' / 'instance_pngs_to_coco.py'
 
 
@@ -67,8 +67,8 @@ def test_two_iteration_train(toy, tmp_path):
         f'train_dataloader.dataset.data_root={toy}/',
         f'val_dataloader.dataset.data_root={toy}/',
         f'test_dataloader.dataset.data_root={toy}/',
-        f'val_evaluator.ann_file={toy}/val_gt_ins.json',
-        f'test_evaluator.ann_file={toy}/val_gt_ins.json',
+        f'val_evaluator.0.ann_file={toy}/val_gt_ins.json',
+        f'test_evaluator.0.ann_file={toy}/val_gt_ins.json',
         'train_dataloader.batch_size=2', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False',
         'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
@@ -83,4 +83,5 @@ def test_two_iteration_train(toy, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     assert (tmp_path / 'iter_2.pth').exists()
-    assert 'segm_mAP' in out.stdout + out.stderr
+    log = out.stdout + out.stderr
+    assert 'segm_mAP' in log and 'ins/ap50' in log and 'ins/ap70' in log

@@ -13,7 +13,7 @@ pytest.importorskip('mmseg')
 
 ROOT = Path(__file__).resolve().parents[2]
 CFG = ROOT / 'configs' / 'seg' / \
-    'deeplabv2_r18-d8_1xb8-250i_toyvoc-128x128_irn-labels.py'
+    'deeplabv2_r18-d8_1xb8-2ki_toyvoc-128x128_irn-labels.py'
 
 
 @pytest.fixture(scope='module')

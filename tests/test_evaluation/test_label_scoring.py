@@ -88,6 +88,25 @@ def test_voc_instance_metric_is_voc_instance_ap():
     assert 0 < out['ap70'] < out['ap50'] <= 100
 
 
+
+def test_voc_instance_metric_scores_mmdet_samples():
+    """A stock mmdet model's samples: BitmapMasks GT, no background class."""
+    from mmdet.structures.mask import BitmapMasks
+    gt = _masks((0, 10, 0, 10), (10, 20, 10, 20))
+    pred = _masks((0, 10, 0, 6), (10, 20, 10, 20), (0, 5, 15, 20))
+    ours = _ins_sample(pred, [0, 1, 1], [0.9, 0.8, 0.95], gt, [0, 1])
+    mmdet = dict(ours, gt_instances=dict(masks=BitmapMasks(gt, 20, 20),
+                                         labels=torch.tensor([0, 1])))
+    del mmdet['gt_sem_seg']
+    out = []
+    for sample, classes, background in ((ours, CLASSES, True),
+                                        (mmdet, CLASSES[1:], False)):
+        metric = VOCInstanceMetric(background=background)
+        metric.dataset_meta = dict(classes=classes)
+        metric.process({}, [sample])
+        out.append(metric.compute_metrics(metric.results))
+    assert out[0] == out[1] and 0 < out[0]['ap70'] < out[0]['ap50']
+
 def test_coco_mask_metric_scores_perfect_and_wrong_masks():
     gt = _masks((0, 10, 0, 10), (10, 20, 10, 20))
     metric = CocoMaskMetric()

@@ -100,8 +100,8 @@ def test_ins_steps_use_absolute_coco_files(tmp_path, monkeypatch, capsys):
         assert opts['train_dataloader.dataset.ann_file'] == str(train_ann)
         for name in (f'train_ins_{tag}', f'test_ins_{tag}'):
             opts = _options(cmds[name])
-            for key in ('val_dataloader.dataset.ann_file', 'test_evaluator.ann_file',
-                        'test_dataloader.dataset.ann_file', 'val_evaluator.ann_file'):
+            for key in ('val_dataloader.dataset.ann_file', 'test_evaluator.0.ann_file',
+                        'test_dataloader.dataset.ann_file', 'val_evaluator.0.ann_file'):
                 assert opts[key] == str(wd / 'coco' / 'val_gt_ins.json'), (name, key)
 
 
@@ -119,8 +119,9 @@ def test_baseline_table_and_summary(tmp_path):
     assert table['seg']['GT'] == dict(mIoU=60.0, ratio_to_GT=dict(mIoU=1.0))
     assert table['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=0.75))
     assert table['ins']['IRN']['ap50'] == 30.0
-    assert table['ins']['IRN']['ratio_to_GT'] == dict(ap50=0.75, ap70=None)
-    assert table['ins']['GT']['ap70'] is None
+    assert table['ins']['IRN']['ratio_to_GT'] == dict(ap50=0.75, ap70=None,
+                                                      coco_ap=None)
+    assert table['ins']['GT']['ap70'] is None  # not in the results
     # a missing metric (step not run) is null, and so is its ratio
     part = run_pipeline.baseline_table(rows, dict(seg_irn_miou=45.0))
     assert part['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=None))
@@ -135,6 +136,7 @@ def test_seg_only_variant(tmp_path, monkeypatch, capsys):
     full = _commands(capsys, [str(PIPELINE), '--work-dir', 'a', '--dry-run'])
     cmds = _commands(capsys, [str(seg_only), '--work-dir', 'b', '--dry-run'])
     ins = {n for n in full if n.startswith(('coco_gt_', 'train_ins', 'test_ins'))}
+    assert 'report_seg_baselines' in cmds
     assert len(ins) == 6 and not ins & set(cmds)
     assert set(cmds) == set(full) - ins
     assert list(Config.fromfile(str(seg_only)).baseline_rows) == ['seg']
@@ -165,3 +167,23 @@ def test_cam_labels_step_writes_cam_threshold_labels(tmp_path, capsys):
     assert train['train_dataloader.dataset.data_prefix.seg_map_path'] == \
         str(tmp_path / 'cam_sem_labels')
     assert 'test_seg_cam' in cmds
+
+
+def test_demo_is_the_irn_row(tmp_path, monkeypatch, capsys):
+    """make demo's pipeline: the IRN chain, DeepLab v2 on its labels and the picture,
+    the same commands as in irn_toy_baselines (so either run reuses the other's)."""
+    from mmengine.config import Config
+    demo = PIPELINE.with_name('irn_toy_demo.py')
+    chain = PIPELINE.with_name('irn_toy.py')
+    monkeypatch.chdir(tmp_path)
+    full = _commands(capsys, [str(PIPELINE), '--work-dir', 'wd', '--dry-run'])
+    cmds = _commands(capsys, [str(demo), '--work-dir', 'wd', '--dry-run'])
+    irn = _commands(capsys, [str(chain), '--work-dir', 'wd', '--dry-run'])
+    assert list(cmds) == list(irn) + ['train_seg_irn', 'test_seg_irn', 'report_seg_irn']
+    assert all(cmds[n] == full[n] for n in cmds)
+    test = _options(cmds['test_seg_irn'])
+    preds = test['test_evaluator.output_dir']
+    figure = cmds['report_seg_irn']
+    assert figure[figure.index('--preds') + 1] == f'IRN-trained={preds}'
+    assert Config.fromfile(str(demo)).baseline_rows.to_dict() == dict(
+        seg=dict(IRN=dict(mIoU='seg_irn_miou')))

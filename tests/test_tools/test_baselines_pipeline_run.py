@@ -41,7 +41,8 @@ def test_seg_and_ins_steps_fill_baselines(tmp_path):
         '--classes-file', str(root / 'classes.txt'), '--out', str(wd / 'ins_labels.json')
     ], check=True, capture_output=True, cwd=ROOT)
     keep = ('coco_gt_train', 'coco_gt_val', 'train_seg_irn', 'test_seg_irn',
-            'train_seg_gt', 'test_seg_gt', 'train_ins_irn', 'test_ins_irn')
+            'report_seg_irn', 'train_seg_gt', 'test_seg_gt', 'train_ins_irn',
+            'test_ins_irn')
     cfg = tmp_path / 'tiny_baselines.py'
     cfg.write_text(f'''_base_ = [{str(PIPELINE)!r}]
 vars = dict(data_root={str(root)!r})
@@ -60,7 +61,13 @@ steps = [dict(s, cmd=s['cmd'] + _tiny['train' if s['name'].startswith('train') e
         assert isinstance(miou, float) and 0 <= miou <= 100
     assert base['seg']['GT']['ratio_to_GT']['mIoU'] == pytest.approx(1.0) or \
         base['seg']['GT']['mIoU'] == 0
-    ap50 = base['ins']['IRN']['ap50']
-    assert isinstance(ap50, float) and -1 <= ap50 <= 1
+    for key in ('ap50', 'ap70'):  # VOC-style, %
+        ap = base['ins']['IRN'][key]
+        assert isinstance(ap, (int, float)) and 0 <= ap <= 100, (key, ap)
+    coco_ap = base['ins']['IRN']['coco_ap']  # mmdet's, a fraction (-1: no detection)
+    assert isinstance(coco_ap, float) and -1 <= coco_ap <= 1
+    # the picture: 2 val images, GT and the model's predictions
+    figure = wd / 'report' / 'seg_irn' / 'seg_preds.png'
+    assert figure.is_file() and len(list(figure.parent.glob('val_*.png'))) == 2
     assert base['ins']['GT']['ap50'] is None  # its steps were not run
     assert 'baselines: seg' in out.stdout

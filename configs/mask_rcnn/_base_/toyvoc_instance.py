@@ -2,6 +2,7 @@
 # `train_ann` (the leaves: IRN's instance pseudo labels or the GT), evaluate on the
 # val GT converted by tools/dataset_converters/instance_pngs_to_coco.py.
 _base_ = ['mmdet::_base_/datasets/coco_instance.py']
+custom_imports = dict(imports=['mmirn.evaluation'], allow_failed_imports=False)
 data_root = 'data/toy_voc/'
 classes = ('stripes', 'checks', 'dots', 'rings', 'zigzag')
 metainfo = dict(classes=classes)
@@ -41,5 +42,12 @@ val_dataloader = dict(
         data_prefix=dict(img='JPEGImages/'),
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(ann_file=data_root + 'val_gt_ins.json')
+# mmdet's COCO AP (bbox, segm) and IRN's VOC-style mask AP50 / AP70 (mmirn's metric,
+# also registered in mmdet's registry: ``ins/ap50``,
+# ``ins/ap70``; mmdet's classes have no background entry)
+val_evaluator = [
+    dict(type='CocoMetric', ann_file=data_root + 'val_gt_ins.json',
+         metric=['bbox', 'segm']),
+    dict(type='VOCInstanceMetric', background=False),
+]
 test_evaluator = val_evaluator

@@ -5,6 +5,7 @@ import numpy as np
 import pycocotools.mask as mask_util
 import torch
 from mmdet.evaluation import CocoMetric
+from mmdet.registry import METRICS as MMDET_METRICS
 from mmengine.evaluator import BaseMetric
 
 from mmirn.registry import METRICS
@@ -17,7 +18,9 @@ def _gt(sample: dict):
     gt = sample.get('gt_instances', {})
     if 'masks' not in gt:
         return None
-    masks = np.asarray(gt['masks'].cpu().numpy(), dtype=bool)
+    masks = gt['masks']  # a tensor, or mmdet's BitmapMasks
+    masks = masks.to_ndarray() if hasattr(masks, 'to_ndarray') else masks.cpu().numpy()
+    masks = np.asarray(masks, dtype=bool)
     labels = gt['labels'].cpu().numpy().astype(np.int64)
     sem = sample.get('gt_sem_seg', {}).get('data')
     ignore = None if sem is None else sem.squeeze(0).cpu().numpy() == 255
@@ -32,13 +35,17 @@ class VOCInstanceMetric(BaseMetric):
     unmatched ground-truth instances (``gt_instances``) at IoU >= the threshold;
     pixels where ``gt_sem_seg`` is 255 are left out of the IoUs
     (:func:`~mmirn.evaluation.metrics.instance_ap.voc_instance_ap`). Reports
-    ``ap<thr>`` in percent.
+    ``ap<thr>`` in percent. Also scores stock mmdet models (``gt_instances``
+    masks as mmdet's ``BitmapMasks``) with ``background=False``.
 
     Args:
         pred_key (str): The predicted instances. Defaults to 'pred_instances'
             (``pred_instances_<mode>`` for an extra mode of
             :class:`~mmirn.models.IRNInstanceLabeler`).
         iou_thrs (Sequence[float]): Defaults to (0.5, 0.7).
+        background (bool): Whether ``classes[0]`` of the dataset is the
+            background (mmirn's datasets), else all classes are foreground
+            (mmdet's). Defaults to True.
         collect_device (str): Defaults to 'cpu'.
         prefix (str, optional): Defaults to None ('ins').
     """
@@ -48,11 +55,13 @@ class VOCInstanceMetric(BaseMetric):
     def __init__(self,
                  pred_key: str = 'pred_instances',
                  iou_thrs: Sequence[float] = (0.5, 0.7),
+                 background: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.pred_key = pred_key
         self.iou_thrs = tuple(iou_thrs)
+        self.background = background
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
@@ -70,12 +79,17 @@ class VOCInstanceMetric(BaseMetric):
                     ious=mask_iou(masks, gt_masks, ignore)))
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
-        num_classes = len(self.dataset_meta['classes']) - 1
+        num_classes = len(self.dataset_meta['classes']) - int(self.background)
         metrics = dict()
         for thr in self.iou_thrs:
             ap = voc_instance_ap(results, num_classes, thr)['mAP']
             metrics[f'ap{int(round(thr * 100))}'] = round(100 * ap, 2)
         return metrics
+
+
+# also for stock mmdet configs (default_scope 'mmdet', which cannot reach mmirn's
+# registry, a child of mmseg's): type='VOCInstanceMetric' with mmirn.evaluation imported
+MMDET_METRICS.register_module(module=VOCInstanceMetric)
 
 
 @METRICS.register_module()
