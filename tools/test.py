@@ -3,6 +3,7 @@ import argparse
 import os
 
 from mmengine.dist import barrier
+from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmirn.utils import (add_launch_args, check_checkpoint_fits, claim_output_dirs,
@@ -19,6 +20,10 @@ def parse_args():
         help='the directory to save the file containing evaluation metrics')
     parser.add_argument(
         '--show-dir', help='directory where painted images will be saved')
+    parser.add_argument(
+        '--tta', action='store_true',
+        help='test with the config\'s tta_model / tta_pipeline (mmseg\'s multi-scale + '
+        'flip SegTTAModel, or mmirn.CRFSegTTAModel for a dense CRF after it)')
     add_launch_args(parser)
     parser.add_argument(
         '--redo', action='store_true',
@@ -42,6 +47,16 @@ def trigger_visualization_hook(cfg, args):
     return cfg
 
 
+def use_tta(cfg, config):
+    missing = [k for k in ('tta_model', 'tta_pipeline') if not cfg.get(k)]
+    if missing:
+        raise SystemExit(f'error: --tta needs {" and ".join(missing)} in {config}')
+    cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+    cfg.tta_model.module = cfg.model
+    cfg.model = cfg.tta_model
+    return cfg
+
+
 def main():
     args = parse_args()
     register_all_modules(init_default_scope=False)
@@ -52,10 +67,15 @@ def main():
 
     if args.show_dir:
         cfg = trigger_visualization_hook(cfg, args)
+    if args.tta:
+        cfg = use_tta(cfg, args.config)
 
     runner = Runner.from_cfg(cfg)
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    if args.tta:  # a TTA model holds the trained one as ``module``
+        model = model.module
     try:
-        check_checkpoint_fits(runner.model, args.checkpoint)
+        check_checkpoint_fits(model, args.checkpoint)
     except ValueError as e:
         raise SystemExit(f'error: {e}')
     # which checkpoint wrote the output folders: refuse to mix two (before any output;

@@ -8,6 +8,8 @@
 #   converted to COCO by tools/dataset_converters/instance_pngs_to_coco.py
 # - report/seg_baselines/seg_preds.png: val images, GT, the three models' predictions
 #   (tools/visualize_seg_preds.py on the PNGs the test steps write to seg_<labels>_test/preds)
+# - each DeepLab v2 again with mmseg's multi-scale + flip TTA (mIoU_tta) and with
+#   DeepLab's dense CRF after it (mIoU_tta_crf): tools/test.py --tta
 # summary.json gets baselines.seg.<GT|IRN|CAM>.mIoU and baselines.ins.<GT|IRN>.ap50 /
 # .ap70 (IRN's VOC-style mask AP, %, as the pseudo labels' ins_ap50) / .coco_ap (mmdet
 # CocoMetric's segm mAP, a fraction). irn_toy_demo.py (`make demo`) is this pipeline's
@@ -64,6 +66,24 @@ def _seg_steps(tag, labels, ckpt, needs):
             work_dir=f'{{work_dir}}/seg_{tag}_test',
             summary={f'seg_{tag}_miou': 'mIoU'}),
     ]
+
+
+def _seg_tta_steps(tag, ckpt):
+    """The trained model again through mmseg's multi-scale + flip TTA, then with
+    DeepLab's dense CRF after it (tools/test.py --tta, mmirn.CRFSegTTAModel)."""
+    steps = []
+    for kind, extra in (('tta', []), ('crf', ['tta_model.type=mmirn.CRFSegTTAModel'])):
+        steps.append(
+            dict(
+                name=f'test_seg_{tag}_{kind}',
+                cmd=['tools/test.py', '{seg_config}', ckpt, '--tta', '--work-dir',
+                     f'{{work_dir}}/seg_{tag}_{kind}', '--cfg-options', *_seg_data,
+                     *extra],
+                outputs=[f'{{work_dir}}/seg_{tag}_{kind}'],
+                work_dir=f'{{work_dir}}/seg_{tag}_{kind}',
+                needs=[f'train_seg_{tag}'],
+                summary={f'seg_{tag}_miou_{kind}': 'mIoU'}))
+    return steps
 
 
 def _seg_figure(folder, tags, needs):
@@ -133,6 +153,9 @@ steps.append(
 steps += _seg_steps('cam', '{cam_sem_labels}', '{seg_cam_ckpt}', ['cam_labels'])
 steps.append(_seg_figure('seg_baselines', ['gt', 'irn', 'cam'],
                          ['test_seg_gt', 'test_seg_irn', 'test_seg_cam']))
+for _tag, _ckpt in (('gt', '{seg_gt_ckpt}'), ('irn', '{seg_irn_ckpt}'),
+                    ('cam', '{seg_cam_ckpt}')):
+    steps += _seg_tta_steps(_tag, _ckpt)
 steps += _ins_steps('irn', '{ins_labels_json}', '{ins_irn_ckpt}',
                     ['pseudo_labels', 'coco_gt_val'])
 steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
@@ -140,8 +163,11 @@ steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',
 # summary.json: baselines.<task>.<labels>.<metric> from these summary keys, with
 # each metric's ratio to the GT row
 baseline_rows = dict(
-    seg=dict(GT=dict(mIoU='seg_gt_miou'), IRN=dict(mIoU='seg_irn_miou'),
-             CAM=dict(mIoU='seg_cam_miou')),
+    seg={
+        labels: dict(mIoU=f'seg_{tag}_miou', mIoU_tta=f'seg_{tag}_miou_tta',
+                     mIoU_tta_crf=f'seg_{tag}_miou_crf')
+        for labels, tag in (('GT', 'gt'), ('IRN', 'irn'), ('CAM', 'cam'))
+    },
     ins=dict(GT=dict(ap50='ins_gt_ap50', ap70='ins_gt_ap70', coco_ap='ins_gt_coco_ap'),
              IRN=dict(ap50='ins_irn_ap50', ap70='ins_irn_ap70',
                       coco_ap='ins_irn_coco_ap')))

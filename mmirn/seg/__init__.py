@@ -7,3 +7,4 @@ config with ``default_scope='mmseg'`` names them ``mmirn.X`` (e.g.
 it.
 """
 from .deeplabv2_head import DeepLabV2Head  # noqa: F401
+from .crf_tta import CRFSegTTAModel  # noqa: F401

@@ -96,3 +96,31 @@ def test_two_iteration_train(toy, tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert (tmp_path / 'iter_2.pth').exists()
     assert 'mIoU' in out.stdout + out.stderr
+    # mmseg's multi-scale + flip TTA, then with mmirn's dense CRF after it, through
+    # tools/test.py --tta on the trained checkpoint; predictions written as PNGs
+    test_opts = [o for o in opts if o.startswith(('test_', 'val_'))]
+    for tag, extra in [('tta', []), ('crf', ['tta_model.type=mmirn.CRFSegTTAModel'])]:
+        preds = tmp_path / f'preds_{tag}'
+        out = subprocess.run(
+            [sys.executable, 'tools/test.py', str(CFG), str(tmp_path / 'iter_2.pth'),
+             '--tta', '--work-dir', str(tmp_path / tag), '--cfg-options', *test_opts,
+             f'test_evaluator.output_dir={preds}', *extra],
+            cwd=ROOT, capture_output=True, text=True, timeout=600)
+        log = out.stdout + out.stderr
+        assert out.returncode == 0, log[-3000:]
+        assert 'mIoU' in log and 'missing keys' not in log, log[-3000:]
+        val_ids = (root / 'ImageSets' / 'Segmentation' / 'val.txt').read_text().split()
+        for img_id in val_ids:
+            pred = np.array(Image.open(preds / f'{img_id}.png'))
+            gt = np.array(Image.open(root / 'SegmentationClass' / f'{img_id}.png'))
+            assert pred.shape == gt.shape and pred.max() < 6
+
+
+def test_tta_needs_a_tta_pipeline(tmp_path):
+    cfg = tmp_path / 'no_tta.py'
+    cfg.write_text(f'_base_ = [{str(CFG)!r}]\ntta_pipeline = None\n')
+    out = subprocess.run(
+        [sys.executable, 'tools/test.py', str(cfg), str(tmp_path / 'none.pth'), '--tta'],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode != 0
+    assert f'--tta needs tta_pipeline in {cfg}' in out.stderr

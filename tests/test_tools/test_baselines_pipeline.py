@@ -116,15 +116,17 @@ def test_baseline_table_and_summary(tmp_path):
     results = dict(seg_gt_miou=60.0, seg_irn_miou=45.0, ins_gt_ap50=40.0,
                    ins_irn_ap50=30.0, seconds=dict(a=1.0))
     table = run_pipeline.baseline_table(rows, results)
-    assert table['seg']['GT'] == dict(mIoU=60.0, ratio_to_GT=dict(mIoU=1.0))
-    assert table['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=0.75))
+    none = dict(mIoU_tta=None, mIoU_tta_crf=None)  # not in the results
+    assert table['seg']['GT'] == dict(mIoU=60.0, **none, ratio_to_GT=dict(mIoU=1.0, **none))
+    assert table['seg']['IRN'] == dict(mIoU=45.0, **none,
+                                       ratio_to_GT=dict(mIoU=0.75, **none))
     assert table['ins']['IRN']['ap50'] == 30.0
     assert table['ins']['IRN']['ratio_to_GT'] == dict(ap50=0.75, ap70=None,
                                                       coco_ap=None)
     assert table['ins']['GT']['ap70'] is None  # not in the results
     # a missing metric (step not run) is null, and so is its ratio
     part = run_pipeline.baseline_table(rows, dict(seg_irn_miou=45.0))
-    assert part['seg']['IRN'] == dict(mIoU=45.0, ratio_to_GT=dict(mIoU=None))
+    assert part['seg']['IRN'] == dict(mIoU=45.0, **none, ratio_to_GT=dict(mIoU=None, **none))
     text = run_pipeline.format_summary(dict(config='x', baselines=table, **results))
     assert 'baselines: seg' in text and '0.75' in text
 

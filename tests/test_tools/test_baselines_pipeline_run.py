@@ -41,7 +41,8 @@ def test_seg_and_ins_steps_fill_baselines(tmp_path):
         '--classes-file', str(root / 'classes.txt'), '--out', str(wd / 'ins_labels.json')
     ], check=True, capture_output=True, cwd=ROOT)
     keep = ('coco_gt_train', 'coco_gt_val', 'train_seg_irn', 'test_seg_irn',
-            'report_seg_irn', 'train_seg_gt', 'test_seg_gt', 'train_ins_irn',
+            'report_seg_irn', 'test_seg_irn_tta', 'test_seg_irn_crf', 'train_seg_gt',
+            'test_seg_gt', 'train_ins_irn',
             'test_ins_irn')
     cfg = tmp_path / 'tiny_baselines.py'
     cfg.write_text(f'''_base_ = [{str(PIPELINE)!r}]
@@ -59,6 +60,8 @@ steps = [dict(s, cmd=s['cmd'] + _tiny['train' if s['name'].startswith('train') e
     for labels in ('GT', 'IRN'):
         miou = base['seg'][labels]['mIoU']
         assert isinstance(miou, float) and 0 <= miou <= 100
+    for key in ('mIoU_tta', 'mIoU_tta_crf'):  # mmseg's TTA, then the dense CRF
+        assert 0 <= base['seg']['IRN'][key] <= 100
     assert base['seg']['GT']['ratio_to_GT']['mIoU'] == pytest.approx(1.0) or \
         base['seg']['GT']['mIoU'] == 0
     for key in ('ap50', 'ap70'):  # VOC-style, %

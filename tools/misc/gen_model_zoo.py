@@ -30,9 +30,11 @@ def render(root=ROOT):
         '`configs/*/metafile.yaml` files: do not edit by hand. Results are the ones measured '
         'in this repository (toy rows: `make demo` / `make demo-compare`, see README.md); '
         'the VOC configs have not been run here yet, and the papers\' own numbers are in each '
-        "folder's README.", '',
-        '| collection | model | backbone | data | ' + ' | '.join(METRICS) + ' | config |',
-        '|' + '---|' * (5 + len(METRICS)),
+        "folder's README; the last column quotes a paper's number for a config that follows "
+        'its setting (reference only, not measured here).', '',
+        '| collection | model | backbone | data | ' + ' | '.join(METRICS)
+        + ' | config | paper (reference) |',
+        '|' + '---|' * (6 + len(METRICS)),
     ]
     for coll, model in load_models(root):
         values = {}
@@ -42,7 +44,8 @@ def render(root=ROOT):
         meta = model.get('Metadata', {})
         cells = [f"[{coll['Name']}](../{coll['README']})",
                  model['Name'], meta.get('Backbone', ''), meta.get('Training Data', '')]
-        cells += [values.get(m, '') for m in METRICS] + [f"`{model['Config']}`"]
+        cells += [values.get(m, '') for m in METRICS] + [f"`{model['Config']}`",
+                                                          meta.get('Reference', '')]
         lines.append('| ' + ' | '.join(str(c) for c in cells) + ' |')
     return '\n'.join(lines) + '\n'
 

@@ -25,6 +25,22 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
+# `tools/test.py --tta`: mmseg's SegTTAModel over these scales x flip (the train
+# crops are 0.75-1.5 x 128 px of images 160-256 px wide, hence scales below 1);
+# --cfg-options tta_model.type=mmirn.CRFSegTTAModel adds DeepLab's dense CRF
+img_ratios = [0.5, 0.75, 1.0]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [dict(type='Resize', scale_factor=r, keep_ratio=True) for r in img_ratios],
+            [dict(type='RandomFlip', prob=0., direction='horizontal'),
+             dict(type='RandomFlip', prob=1., direction='horizontal')],
+            [dict(type='LoadAnnotations')],
+            [dict(type='PackSegInputs')],
+        ])
+]
 train_dataloader = dict(
     batch_size=8,
     num_workers=2,
