@@ -20,8 +20,11 @@ train_pipeline = [
     dict(type='RandomFlip', prob=0.5),
     dict(type='PackSegInputs'),
 ]
+# tested at the train crops' base scale (as mmseg's configs; the toy images are
+# 160-256 px), scored at the original size: the labels are loaded after the resize
 test_pipeline = [
     dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(128, 128), keep_ratio=True),
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
