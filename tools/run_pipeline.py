@@ -483,12 +483,17 @@ def format_summary(summary):
         metrics = [m for m in next(iter(by_labels.values()), {}) if m != 'ratio_to_GT']
         lines.append(f'baselines: {task} (val GT; ratio to the GT row)')
         for labels, row in by_labels.items():
-            cells = ''.join(f'{m} {_fmt(row[m]):>7} ({_fmt(row["ratio_to_GT"][m])})  '
+            cells = ''.join(f'{m} {_fmt(row[m]):>7} {_ratio(row["ratio_to_GT"][m])}  '
                             for m in metrics)
             lines.append(f'  {labels:<8}{cells}')
     total = sum(summary.get('seconds', {}).values())
     lines.append(f'{"time of the steps (s)":<{width}}{total:>10.1f}')
     return '\n'.join(lines)
+
+
+def _ratio(value):
+    """``(0.80)``, or blanks of its width where there is no GT row to divide by."""
+    return f'({value:.2f})' if isinstance(value, (int, float)) else ' ' * 6
 
 
 def _fmt(value):

@@ -128,7 +128,12 @@ def test_baseline_table_and_summary(tmp_path):
     part = run_pipeline.baseline_table(rows, dict(seg_irn_miou=45.0))
     assert part['seg']['IRN'] == dict(mIoU=45.0, **none, ratio_to_GT=dict(mIoU=None, **none))
     text = run_pipeline.format_summary(dict(config='x', baselines=table, **results))
-    assert 'baselines: seg' in text and '0.75' in text
+    assert 'baselines: seg' in text and '(0.75)' in text
+    # no GT row (make demo): the values without ratios
+    demo = run_pipeline.baseline_table(dict(seg=dict(IRN=dict(mIoU='seg_irn_miou'))),
+                                       dict(seg_irn_miou=45.0))
+    text = run_pipeline.format_summary(dict(config='x', baselines=demo))
+    assert 'IRN     mIoU   45.00' in text and 'None' not in text
 
 
 def test_seg_only_variant(tmp_path, monkeypatch, capsys):
