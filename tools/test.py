@@ -3,7 +3,6 @@ import argparse
 import os
 
 from mmengine.dist import barrier
-from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from mmirn.utils import (add_launch_args, check_checkpoint_fits, claim_output_dirs,
@@ -71,11 +70,8 @@ def main():
         cfg = use_tta(cfg, args.config)
 
     runner = Runner.from_cfg(cfg)
-    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-    if args.tta:  # a TTA model holds the trained one as ``module``
-        model = model.module
     try:
-        check_checkpoint_fits(model, args.checkpoint)
+        check_checkpoint_fits(runner.model, args.checkpoint)
     except ValueError as e:
         raise SystemExit(f'error: {e}')
     # which checkpoint wrote the output folders: refuse to mix two (before any output;

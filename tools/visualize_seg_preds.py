@@ -15,6 +15,7 @@ import argparse
 import os.path as osp
 import sys
 
+import cv2
 import numpy as np
 
 from mmirn.pseudo.semantic import load_png
@@ -63,7 +64,6 @@ def read_label(path, shape):
 
 def main(argv=None):
     args = parse_args(argv)
-    import cv2
     preds = parse_preds(args.preds)
     split = args.split or osp.join(args.data_root, 'ImageSets', 'Segmentation', 'val.txt')
     with open(split) as f:

@@ -153,9 +153,8 @@ steps.append(
 steps += _seg_steps('cam', '{cam_sem_labels}', '{seg_cam_ckpt}', ['cam_labels'])
 steps.append(_seg_figure('seg_baselines', ['gt', 'irn', 'cam'],
                          ['test_seg_gt', 'test_seg_irn', 'test_seg_cam']))
-for _tag, _ckpt in (('gt', '{seg_gt_ckpt}'), ('irn', '{seg_irn_ckpt}'),
-                    ('cam', '{seg_cam_ckpt}')):
-    steps += _seg_tta_steps(_tag, _ckpt)
+steps += [s for tag in ('gt', 'irn', 'cam')
+          for s in _seg_tta_steps(tag, f'{{seg_{tag}_ckpt}}')]
 steps += _ins_steps('irn', '{ins_labels_json}', '{ins_irn_ckpt}',
                     ['pseudo_labels', 'coco_gt_val'])
 steps += _ins_steps('gt', '{train_gt_ins}', '{ins_gt_ckpt}',

@@ -62,19 +62,22 @@ def check_checkpoint_fits(model: torch.nn.Module, filename: str) -> None:
     writes garbage with exit 0. This check names the file and the keys instead.
 
     Args:
-        model (nn.Module): The model the checkpoint is for (DDP wrappers unwrapped).
+        model (nn.Module): The model the checkpoint is for (DDP wrappers and a
+            test-time augmentation model's ``module`` unwrapped).
         filename (str): Checkpoint path (a ``.pth`` with ``state_dict`` or a bare one).
 
     Raises:
         ValueError: missing or unexpected keys, listed.
     """
-    from mmengine.model import is_model_wrapper
+    from mmengine.model import BaseTTAModel, is_model_wrapper
     from mmengine.runner.checkpoint import _load_checkpoint
     register_safe_globals()
     ckpt = _load_checkpoint(filename, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
     state = {k[7:] if k.startswith('module.') else k: v for k, v in state.items()}
     if is_model_wrapper(model):
+        model = model.module
+    if isinstance(model, BaseTTAModel):  # tools/test.py --tta: the trained model inside
         model = model.module
     expected = set(model.state_dict())
     missing = sorted(expected - set(state))

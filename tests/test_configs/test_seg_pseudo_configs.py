@@ -99,7 +99,10 @@ def test_two_iteration_train(toy, tmp_path):
     # mmseg's multi-scale + flip TTA, then with mmirn's dense CRF after it, through
     # tools/test.py --tta on the trained checkpoint; predictions written as PNGs
     test_opts = [o for o in opts if o.startswith(('test_', 'val_'))]
-    for tag, extra in [('tta', []), ('crf', ['tta_model.type=mmirn.CRFSegTTAModel'])]:
+    from mmengine.config import Config
+    for tag, extra, model_type in [
+            ('tta', [], 'SegTTAModel'),
+            ('crf', ['tta_model.type=mmirn.CRFSegTTAModel'], 'mmirn.CRFSegTTAModel')]:
         preds = tmp_path / f'preds_{tag}'
         out = subprocess.run(
             [sys.executable, 'tools/test.py', str(CFG), str(tmp_path / 'iter_2.pth'),
@@ -109,6 +112,11 @@ def test_two_iteration_train(toy, tmp_path):
         log = out.stdout + out.stderr
         assert out.returncode == 0, log[-3000:]
         assert 'mIoU' in log and 'missing keys' not in log, log[-3000:]
+        # the run's config: the TTA model around the trained one, the TTA pipeline
+        ran = Config.fromfile(str(next((tmp_path / tag).glob('*/vis_data/config.py'))))
+        assert ran.model.type == model_type
+        assert ran.model.module.type == 'EncoderDecoder'
+        assert ran.test_dataloader.dataset.pipeline[1].type == 'TestTimeAug'
         val_ids = (root / 'ImageSets' / 'Segmentation' / 'val.txt').read_text().split()
         for img_id in val_ids:
             pred = np.array(Image.open(preds / f'{img_id}.png'))

@@ -46,6 +46,15 @@ def test_check_names_missing_and_unexpected_keys(setup, tmp_path):
     good = tmp_path / 'good.pth'
     torch.save(dict(state_dict=state, meta=dict()), good)
     check_checkpoint_fits(model, str(good))  # DDP prefix is fine
+    from mmengine.model import BaseTTAModel
+
+    class TTA(BaseTTAModel):
+        def merge_preds(self, data_samples_list):
+            return data_samples_list
+
+    tta = TTA(module=model)  # tools/test.py --tta: the model inside is checked
+    assert set(tta.state_dict()) != set(model.state_dict())
+    check_checkpoint_fits(tta, str(good))
 
     head = [k for k in model.state_dict() if k.startswith('cam_head.')]
     assert head
@@ -53,6 +62,8 @@ def test_check_names_missing_and_unexpected_keys(setup, tmp_path):
     bad_state['edge_head.conv.weight'] = torch.zeros(1)
     bad = tmp_path / 'other model.pth'
     torch.save(dict(state_dict=bad_state, meta=dict()), bad)
+    with pytest.raises(ValueError):
+        check_checkpoint_fits(tta, str(bad))
     with pytest.raises(ValueError) as e:
         check_checkpoint_fits(model, str(bad))
     msg = str(e.value)
